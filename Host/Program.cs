@@ -1,0 +1,1 @@
+namespace QSparse.Host; static class Program { static int Main() => 0; }

@@ -1,0 +1,9 @@
+namespace QSparse.Kernels;
+
+/// <summary>The accelerator families QSparse can run on.</summary>
+public enum DeviceKind
+{
+    Cuda,
+    OpenCL,
+    Cpu,
+}

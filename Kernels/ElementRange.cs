@@ -1,0 +1,31 @@
+using ILGPU;
+
+namespace QSparse.Kernels;
+
+/// <summary>
+/// How the threads of a launch split <see cref="Count"/> elements. On the CPU accelerator each
+/// thread takes one contiguous chunk (thread step = chunk, element step = 1); on GPUs the threads
+/// stride over the elements so neighbouring threads touch neighbouring addresses.
+/// </summary>
+public readonly struct ElementRange
+{
+    public readonly int Count;
+    public readonly int PerThread;
+    public readonly int ThreadStep;
+    public readonly int ElementStep;
+
+    public ElementRange(int count, int perThread, int threadStep, int elementStep)
+    {
+        Count = count;
+        PerThread = perThread;
+        ThreadStep = threadStep;
+        ElementStep = elementStep;
+    }
+
+    /// <summary>The j-th element of this thread, or -1 past the end.</summary>
+    public int Element(int j)
+    {
+        int i = Grid.GlobalIndex.X * ThreadStep + j * ElementStep;
+        return i < Count ? i : -1;
+    }
+}

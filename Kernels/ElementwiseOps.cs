@@ -1,0 +1,73 @@
+using ILGPU.Algorithms;
+
+namespace QSparse.Kernels;
+
+/// <summary>A float → float function applied element by element; one generic kernel serves them all.</summary>
+public interface IUnaryOp
+{
+    float Apply(float x);
+}
+
+/// <summary>A (float, float) → float function applied element by element with broadcasting.</summary>
+public interface IBinaryOp
+{
+    float Apply(float a, float b);
+}
+
+public readonly struct NegOp : IUnaryOp { public float Apply(float x) => -x; }
+public readonly struct AbsOp : IUnaryOp { public float Apply(float x) => XMath.Abs(x); }
+public readonly struct ExpOp : IUnaryOp { public float Apply(float x) => XMath.Exp(x); }
+public readonly struct LogOp : IUnaryOp { public float Apply(float x) => XMath.Log(x); }
+public readonly struct SqrtOp : IUnaryOp { public float Apply(float x) => XMath.Sqrt(x); }
+public readonly struct RsqrtOp : IUnaryOp { public float Apply(float x) => 1f / XMath.Sqrt(x); }
+public readonly struct ReluOp : IUnaryOp { public float Apply(float x) => x > 0f ? x : 0f; }
+public readonly struct SignOp : IUnaryOp { public float Apply(float x) => x > 0f ? 1f : x < 0f ? -1f : 0f; }
+
+/// <summary>a·x + b, the workhorse of scalar arithmetic.</summary>
+public readonly struct AffineOp(float scale, float shift) : IUnaryOp
+{
+    readonly float scale = scale, shift = shift;
+    public float Apply(float x) => x * scale + shift;
+}
+
+public readonly struct ClampOp(float min, float max) : IUnaryOp
+{
+    readonly float min = min, max = max;
+    public float Apply(float x) => x < min ? min : x > max ? max : x;
+}
+
+public readonly struct PowOp(float exponent) : IUnaryOp
+{
+    readonly float exponent = exponent;
+    public float Apply(float x) => XMath.Pow(x, exponent);
+}
+
+/// <summary>1 where min ≤ x ≤ max, else 0: the gradient mask of clamp.</summary>
+public readonly struct InRangeOp(float min, float max) : IUnaryOp
+{
+    readonly float min = min, max = max;
+    public float Apply(float x) => x >= min && x <= max ? 1f : 0f;
+}
+
+public readonly struct AddOp : IBinaryOp { public float Apply(float a, float b) => a + b; }
+public readonly struct SubOp : IBinaryOp { public float Apply(float a, float b) => a - b; }
+public readonly struct MulOp : IBinaryOp { public float Apply(float a, float b) => a * b; }
+public readonly struct DivOp : IBinaryOp { public float Apply(float a, float b) => a / b; }
+public readonly struct MaxOp : IBinaryOp { public float Apply(float a, float b) => a >= b ? a : b; }
+public readonly struct MinOp : IBinaryOp { public float Apply(float a, float b) => a <= b ? a : b; }
+/// <summary>x · y^(p-1) · p: the gradient of y^p times the upstream x.</summary>
+public readonly struct PowGradOp(float exponent) : IBinaryOp
+{
+    readonly float exponent = exponent;
+    public float Apply(float g, float x) => g * exponent * XMath.Pow(x, exponent - 1f);
+}
+/// <summary>g where x &gt; 0, else 0: the gradient of ReLU.</summary>
+public readonly struct ReluGradOp : IBinaryOp { public float Apply(float g, float x) => x > 0f ? g : 0f; }
+
+/// <summary>Comparisons give 1 or 0 (stored as bool masks by the caller).</summary>
+public readonly struct GreaterOp : IBinaryOp { public float Apply(float a, float b) => a > b ? 1f : 0f; }
+public readonly struct GreaterEqualOp : IBinaryOp { public float Apply(float a, float b) => a >= b ? 1f : 0f; }
+public readonly struct LessOp : IBinaryOp { public float Apply(float a, float b) => a < b ? 1f : 0f; }
+public readonly struct LessEqualOp : IBinaryOp { public float Apply(float a, float b) => a <= b ? 1f : 0f; }
+public readonly struct EqualOp : IBinaryOp { public float Apply(float a, float b) => a == b ? 1f : 0f; }
+public readonly struct NotEqualOp : IBinaryOp { public float Apply(float a, float b) => a != b ? 1f : 0f; }
