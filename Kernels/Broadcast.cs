@@ -8,7 +8,7 @@ public struct Broadcast
 {
     public const int MaxRank = 6;
     public int Rank;
-    public bool Contiguous; // both inputs have the output's shape: offsets are the index itself
+    public int Contiguous; // 1 when both inputs have the output's shape: offsets are the index itself (int: kernel arguments must be blittable)
     public int D0, D1, D2, D3, D4, D5;
     public int A0, A1, A2, A3, A4, A5;
     public int B0, B1, B2, B3, B4, B5;
@@ -18,7 +18,7 @@ public struct Broadcast
     {
         if (shape.Length > MaxRank)
             throw new ArgumentException($"broadcasting supports at most {MaxRank} dimensions, got {shape.Length}");
-        var m = new Broadcast { Rank = shape.Length, Contiguous = contiguous };
+        var m = new Broadcast { Rank = shape.Length, Contiguous = contiguous ? 1 : 0 };
         Span<int> d = stackalloc int[MaxRank], a = stackalloc int[MaxRank], b = stackalloc int[MaxRank];
         // Left-pad to MaxRank so the kernel walks a fixed number of dimensions.
         int pad = MaxRank - shape.Length;
@@ -36,7 +36,7 @@ public struct Broadcast
 
     public readonly void Map(int index, out int offsetA, out int offsetB)
     {
-        if (Contiguous)
+        if (Contiguous != 0)
         {
             offsetA = index;
             offsetB = index;
