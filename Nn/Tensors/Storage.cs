@@ -6,7 +6,9 @@ namespace QSparse.Nn;
 
 /// <summary>
 /// A pooled device buffer shared by a tensor and its views (reshape, flatten), returned to the
-/// device's pool when the last of them is disposed.
+/// device's pool when the last of them is disposed. NOTE: no finaliser returns it: the buffer's
+/// own finaliser may already have freed it, and a freed buffer must never re-enter the pool. An
+/// undisposed tensor's memory is freed by ILGPU's finaliser instead.
 /// </summary>
 sealed class Storage
 {
@@ -32,15 +34,6 @@ sealed class Storage
     {
         if (Interlocked.Decrement(ref references) != 0)
             return;
-        var b = Interlocked.Exchange(ref buffer, null);
-        if (b != null)
-            Device.Pool.Return(b);
-        GC.SuppressFinalize(this);
-    }
-
-    // Safety net for tensors nobody disposed: the buffer still goes back to the pool.
-    ~Storage()
-    {
         var b = Interlocked.Exchange(ref buffer, null);
         if (b != null)
             Device.Pool.Return(b);

@@ -27,8 +27,8 @@ public sealed partial class Tensor
     {
         var (reduced, _, _) = ReductionShapes(dims, keepDim);
         int count = Shape.Where((_, i) => reduced[i]).Aggregate(1, (a, b) => a * b);
-        using var sum = Sum(dims, keepDim);
-        return sum.Affine(1f / count, 0);
+        // NOTE: the sum stays alive: it is part of the graph (the scope releases it).
+        return Sum(dims, keepDim).Affine(1f / count, 0);
     }
 
     /// <summary>Maximum over <paramref name="dim"/>; the gradient goes to every element equal to the maximum, shared evenly (torch.amax).</summary>

@@ -1,0 +1,208 @@
+using System.Text;
+
+namespace QSparse.Nn;
+
+/// <summary>
+/// Base of all layers (torch.nn.Module): named parameters, buffers and children in registration
+/// order, train/eval mode, a PyTorch-style printed tree and a state dict with PyTorch's key names.
+/// </summary>
+public abstract class Module
+{
+    readonly List<string> parameterNames = [];
+    readonly List<string> bufferNames = [];
+    readonly Dictionary<string, Tensor?> slots = new();
+    readonly List<(string Name, Module Module)> children = [];
+
+    protected Module(Device? device = null) => Device = device ?? Defaults.Device;
+
+    public Device Device { get; }
+
+    /// <summary>True in training mode (the default), false after <see cref="Eval"/>.</summary>
+    public bool Training { get; private set; } = true;
+
+    /// <summary>The computation, on the caller's tensors.</summary>
+    public abstract Tensor Forward(Tensor input);
+
+    /// <summary>Same as <see cref="Forward"/>, so a module reads like a function: <c>model.Call(x)</c>.</summary>
+    public Tensor Call(Tensor input) => Forward(input);
+
+    /// <summary>PyTorch's class name, printed in the tree and in error messages.</summary>
+    public virtual string TypeName => GetType().Name;
+
+    /// <summary>The configuration printed inside the parentheses, e.g. <c>1, 32, kernel_size=(3, 3)</c>.</summary>
+    public virtual string ExtraRepr() => "";
+
+    // ---- registration ----
+
+    /// <summary>Registers (or replaces) a parameter: a float leaf that requires gradients and outlives every scope.</summary>
+    protected Tensor? RegisterParameter(string name, Tensor? value)
+    {
+        if (value != null)
+            value.DetachFromScope().RequiresGrad = true;
+        if (!slots.ContainsKey(name))
+            parameterNames.Add(name);
+        slots[name] = value;
+        return value;
+    }
+
+    /// <summary>Registers (or replaces) a buffer: state saved in the state dict but not trained.</summary>
+    protected Tensor? RegisterBuffer(string name, Tensor? value)
+    {
+        value?.DetachFromScope();
+        if (!slots.ContainsKey(name))
+            bufferNames.Add(name);
+        slots[name] = value;
+        return value;
+    }
+
+    protected T RegisterModule<T>(string name, T module) where T : Module
+    {
+        int i = children.FindIndex(c => c.Name == name);
+        if (i >= 0)
+            children[i] = (name, module);
+        else
+            children.Add((name, module));
+        return module;
+    }
+
+    /// <summary>The tensor registered under <paramref name="name"/> (parameter or buffer).</summary>
+    protected Tensor? Slot(string name) => slots[name];
+
+    // ---- traversal ----
+
+    public IEnumerable<(string Name, Module Module)> NamedChildren() => children;
+
+    /// <summary>This module and every descendant, depth first, with dotted paths ("" for this one).</summary>
+    public IEnumerable<(string Name, Module Module)> NamedModules(string prefix = "")
+    {
+        yield return (prefix, this);
+        foreach (var (name, child) in children)
+            foreach (var item in child.NamedModules(prefix.Length == 0 ? name : $"{prefix}.{name}"))
+                yield return item;
+    }
+
+    public IEnumerable<(string Name, Tensor Parameter)> NamedParameters() =>
+        NamedModules().SelectMany(m => m.Module.parameterNames
+            .Where(n => m.Module.slots[n] != null)
+            .Select(n => (Join(m.Name, n), m.Module.slots[n]!)));
+
+    public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Parameter);
+
+    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers() =>
+        NamedModules().SelectMany(m => m.Module.bufferNames
+            .Where(n => m.Module.slots[n] != null)
+            .Select(n => (Join(m.Name, n), m.Module.slots[n]!)));
+
+    static string Join(string prefix, string name) => prefix.Length == 0 ? name : $"{prefix}.{name}";
+
+    // ---- modes and gradients ----
+
+    public Module Train(bool mode = true)
+    {
+        foreach (var (_, m) in NamedModules())
+            m.Training = mode;
+        return this;
+    }
+
+    public Module Eval() => Train(false);
+
+    /// <summary>Releases every parameter's gradient (PyTorch's set_to_none).</summary>
+    public void ZeroGrad()
+    {
+        foreach (var p in Parameters())
+        {
+            p.Grad?.Dispose();
+            p.Grad = null;
+        }
+    }
+
+    // ---- state dict ----
+
+    /// <summary>
+    /// Every parameter and buffer under its PyTorch key (module path joined with '.'), each module's
+    /// own parameters then buffers, then its children in registration order.
+    /// </summary>
+    public List<KeyValuePair<string, Tensor>> StateDict()
+    {
+        var result = new List<KeyValuePair<string, Tensor>>();
+        foreach (var (path, m) in NamedModules())
+        {
+            foreach (var n in m.parameterNames.Concat(m.bufferNames))
+                if (m.slots[n] is { } t)
+                    result.Add(KeyValuePair.Create(Join(path, n), t));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Copies values from <paramref name="state"/> into the model. A missing or unexpected key (when
+    /// <paramref name="strict"/>), a dtype or a shape mismatch is an error naming the key; a module
+    /// may adopt a shape instead (see <see cref="AdoptShape"/>).
+    /// </summary>
+    public void LoadStateDict(IReadOnlyDictionary<string, HostTensor> state, bool strict = true)
+    {
+        var own = new Dictionary<string, (Module Owner, string Slot)>();
+        foreach (var (path, m) in NamedModules())
+            foreach (var n in m.parameterNames.Concat(m.bufferNames))
+                if (m.slots[n] != null)
+                    own[Join(path, n)] = (m, n);
+        if (strict)
+        {
+            var missing = own.Keys.Where(k => !state.ContainsKey(k)).ToList();
+            var unexpected = state.Keys.Where(k => !own.ContainsKey(k)).ToList();
+            if (missing.Count > 0 || unexpected.Count > 0)
+                throw new KeyNotFoundException(
+                    $"state dict does not match the model: missing keys [{string.Join(", ", missing)}], unexpected keys [{string.Join(", ", unexpected)}]");
+        }
+        foreach (var (key, (owner, slot)) in own)
+        {
+            if (!state.TryGetValue(key, out var value))
+                continue;
+            var current = owner.slots[slot]!;
+            if (current.Shape.SequenceEqual(value.Shape) && current.DType == value.DType)
+            {
+                using var incoming = value.ToDevice(current.Device);
+                current.CopyFrom(incoming);
+            }
+            else if (!owner.AdoptShape(slot, value))
+            {
+                throw new InvalidDataException(
+                    $"state dict key '{key}': checkpoint has {value.DType.TorchName()} {ShapeUtil.Format(value.Shape)}, the model has {current.DType.TorchName()} {ShapeUtil.Format(current.Shape)}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lets a module take a checkpoint value of another shape for <paramref name="slot"/> (lazily
+    /// shaped state such as QSPARSE's placeholders). Returns false to refuse, which is an error.
+    /// </summary>
+    protected virtual bool AdoptShape(string slot, HostTensor value) => false;
+
+    /// <summary>Replaces a slot's tensor with a checkpoint value of a new shape (for <see cref="AdoptShape"/>).</summary>
+    protected void ReplaceSlot(string slot, HostTensor value)
+    {
+        var old = slots[slot];
+        var t = value.ToDevice(Device);
+        if (parameterNames.Contains(slot))
+            RegisterParameter(slot, t);
+        else
+            RegisterBuffer(slot, t);
+        old?.Dispose();
+    }
+
+    // ---- printing ----
+
+    /// <summary>The module tree as PyTorch prints it.</summary>
+    public override string ToString()
+    {
+        var extra = ExtraRepr();
+        if (children.Count == 0)
+            return $"{TypeName}({extra})";
+        var sb = new StringBuilder($"{TypeName}(\n");
+        if (extra.Length > 0)
+            sb.Append("  ").Append(extra.Replace("\n", "\n  ")).Append('\n');
+        foreach (var (name, child) in children)
+            sb.Append($"  ({name}): ").Append(child.ToString().Replace("\n", "\n  ")).Append('\n');
+        return sb.Append(')').ToString();
+    }
+}

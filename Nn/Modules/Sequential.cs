@@ -1,0 +1,33 @@
+namespace QSparse.Nn;
+
+/// <summary>Runs its children in order (torch.nn.Sequential); children are named "0", "1", ...</summary>
+public sealed class Sequential : Module
+{
+    public Sequential(params Module[] modules) : base(modules.FirstOrDefault()?.Device)
+    {
+        for (int i = 0; i < modules.Length; i++)
+            RegisterModule(i.ToString(), modules[i]);
+    }
+
+    /// <summary>Appends a child named after its position.</summary>
+    public Sequential Add(Module module)
+    {
+        RegisterModule(NamedChildren().Count().ToString(), module);
+        return this;
+    }
+
+    public Module this[int index] => NamedChildren().ElementAt(index < 0 ? Count + index : index).Module;
+
+    public int Count => NamedChildren().Count();
+
+    /// <summary>Replaces child <paramref name="index"/> (used by network rewriters such as fuse_bn and convert).</summary>
+    public void Set(int index, Module module) => RegisterModule(NamedChildren().ElementAt(index).Name, module);
+
+    public override Tensor Forward(Tensor input)
+    {
+        var x = input;
+        foreach (var (_, m) in NamedChildren())
+            x = m.Forward(x);
+        return x;
+    }
+}
