@@ -1,0 +1,73 @@
+using QSparse.Kernels;
+using QSparse.Nn;
+
+namespace QSparse.Tests;
+
+public class DeviceTests(string kind) : DeviceTest(kind)
+{
+    [Test]
+    public void KernelsAreCompiledOncePerDevice()
+    {
+        _ = Tensor.Ones(Device, [10]).Exp();
+        int loaded = Device.LoadedKernels;
+        _ = Tensor.Ones(Device, [20]).Exp();
+        Assert.That(Device.LoadedKernels, Is.EqualTo(loaded));
+    }
+
+    [Test]
+    public void PoolReusesFreedBuffers()
+    {
+        using (new TensorScope())
+            _ = Tensor.Zeros(Device, [12345]);
+        long allocations = Device.Pool.Allocations;
+        long inUse = Device.Pool.BytesInUse;
+        for (int i = 0; i < 10; i++)
+            using (new TensorScope())
+                _ = Tensor.Zeros(Device, [12345]) + 1f;
+        Assert.That(Device.Pool.Allocations, Is.EqualTo(allocations + 1), "one more buffer for the sum, then reuse");
+        Assert.That(Device.Pool.BytesInUse, Is.EqualTo(inUse));
+    }
+
+    [Test]
+    public void CpuAcceleratorUsesOneMultiprocessorPerCore()
+    {
+        if (Device.Kind != DeviceKind.Cpu)
+            Assert.Ignore("CPU accelerator only");
+        Assert.That(Device.Accelerator.NumMultiprocessors, Is.EqualTo(Environment.ProcessorCount));
+    }
+
+    [Test]
+    public void ElementSplitCoversEveryElementOnce()
+    {
+        foreach (int n in new[] { 1, 7, 1000, 1 << 20, 3 * (1 << 20) + 5 })
+        {
+            var (config, range) = Device.Elements(n);
+            long threads = (long)config.GridDim.Size * config.GroupDim.Size;
+            Assert.That(threads * range.PerThread, Is.GreaterThanOrEqualTo(n), $"n={n}");
+        }
+        // Every element written exactly once: a sum of ones counts them (exact below 2^24).
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var x = Tensor.Zeros(Device, [3 * (1 << 20) + 5]) + 1f;
+        Console.WriteLine($"fill {sw.ElapsedMilliseconds}"); 
+        var s = x.Sum();
+        Console.WriteLine($"sum {sw.ElapsedMilliseconds}"); 
+        Assert.That(s.Item(), Is.EqualTo(3 * (1 << 20) + 5));
+        Console.WriteLine($"item {sw.ElapsedMilliseconds}"); 
+    }
+}
+
+public class DeviceSelectionTests
+{
+    [Test]
+    public void UnknownDeviceNameIsAnError() =>
+        Assert.That(() => Device.Open("tpu"), Throws.ArgumentException.With.Message.Contains("tpu"));
+
+    [Test]
+    public void MissingAcceleratorListsWhatWasFound()
+    {
+        if (Device.Available().Any(d => d.Kind == DeviceKind.Cuda))
+            Assert.Ignore("CUDA is present here");
+        Assert.That(() => Device.Open("cuda"),
+            Throws.InvalidOperationException.With.Message.Contains("found: ").And.Message.Contains("cpu"));
+    }
+}
