@@ -1,0 +1,177 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace QSparse.Kernels;
+
+/// <summary>
+/// 2-D convolution as im2col + GEMM. The column matrix is [C·KH·KW, N·OutH·OutW], so forward is one
+/// batched GEMM (one image per batch entry, stepping through the columns), backward-weight is one
+/// GEMM over K = N·OutH·OutW, and backward-data is a GEMM followed by col2im. col2im gathers (each
+/// input pixel sums the column entries that read it) instead of scattering with atomics, so every
+/// result is deterministic. A transposed convolution's forward is this convolution's backward-data.
+/// </summary>
+public static class ConvKernels
+{
+    /// <summary>col[(c, ki, kj), (n, oh, ow)] = x[n, c, oh·s − p + ki·d, ow·s − p + kj·d], 0 in the padding.</summary>
+    static void Im2ColKernel(ElementRange r, ArrayView<float> x, ArrayView<float> col, ConvGeometry g)
+    {
+        int cols = g.ColCols;
+        for (int j = 0; j < r.PerThread; j++)
+        {
+            int i = r.Element(j);
+            if (i < 0) return;
+            int row = i / cols, column = i - row * cols;
+            int kj = row % g.KW, rest = row / g.KW, ki = rest % g.KH, c = rest / g.KH;
+            int ow = column % g.OutW;
+            rest = column / g.OutW;
+            int oh = rest % g.OutH, n = rest / g.OutH;
+            int h = oh * g.StrideH - g.PadH + ki * g.DilationH;
+            int w = ow * g.StrideW - g.PadW + kj * g.DilationW;
+            col[i] = h >= 0 && h < g.H && w >= 0 && w < g.W ? x[((n * g.C + c) * g.H + h) * g.W + w] : 0f;
+        }
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="Im2ColKernel"/>: x[n, c, h, w] = Σ col[(c, ki, kj), (n, oh, ow)] over
+    /// every (ki, kj) whose tap lands on (h, w), added onto x when <paramref name="accumulate"/> is 1.
+    /// </summary>
+    static void Col2ImKernel(ElementRange r, ArrayView<float> col, ArrayView<float> x, ConvGeometry g, int accumulate)
+    {
+        int cols = g.ColCols;
+        for (int j = 0; j < r.PerThread; j++)
+        {
+            int i = r.Element(j);
+            if (i < 0) return;
+            int w = i % g.W, rest = i / g.W, h = rest % g.H;
+            rest /= g.H;
+            int c = rest % g.C, n = rest / g.C;
+            float acc = 0f;
+            for (int ki = 0; ki < g.KH; ki++)
+            {
+                // Output row oh reads input row h through tap ki when oh·s = h + p − ki·d.
+                int th = h + g.PadH - ki * g.DilationH;
+                if (th < 0 || th % g.StrideH != 0) continue;
+                int oh = th / g.StrideH;
+                if (oh >= g.OutH) continue;
+                for (int kj = 0; kj < g.KW; kj++)
+                {
+                    int tw = w + g.PadW - kj * g.DilationW;
+                    if (tw < 0 || tw % g.StrideW != 0) continue;
+                    int ow = tw / g.StrideW;
+                    if (ow >= g.OutW) continue;
+                    int row = (c * g.KH + ki) * g.KW + kj;
+                    acc += col[row * cols + (n * g.OutH + oh) * g.OutW + ow];
+                }
+            }
+            x[i] = accumulate != 0 ? x[i] + acc : acc;
+        }
+    }
+
+    /// <summary>Unfolds x [N, C, H, W] into col [C·KH·KW, N·OutH·OutW].</summary>
+    public static void Im2Col(Device d, ArrayView<float> x, ArrayView<float> col, ConvGeometry g)
+    {
+        var (config, range) = d.Elements(g.ColRows * g.ColCols);
+        d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ConvGeometry>(Im2ColKernel)(config, range, x, col, g);
+    }
+
+    /// <summary>Folds col [C·KH·KW, N·OutH·OutW] back into x [N, C, H, W], summing overlaps (or adding onto x).</summary>
+    public static void Col2Im(Device d, ArrayView<float> col, ArrayView<float> x, ConvGeometry g, bool accumulate = false)
+    {
+        var (config, range) = d.Elements(g.N * g.C * g.H * g.W);
+        d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ConvGeometry, int>(Col2ImKernel)(
+            config, range, col, x, g, accumulate ? 1 : 0);
+    }
+
+    /// <summary>y [N, OutC, OutH, OutW] = conv(x [N, C, H, W], w [OutC, C, KH, KW]) + bias [OutC].</summary>
+    public static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float>? bias,
+        ArrayView<float> y, ConvGeometry g)
+    {
+        if (bias is { } b)
+            BroadcastChannels(d, b, y, g.N, g.OutC, g.OutPixels);
+        var scratch = d.Pool.Rent((long)g.ColRows * g.ColCols * sizeof(float));
+        try
+        {
+            var col = scratch.As<float>((long)g.ColRows * g.ColCols);
+            Im2Col(d, x, col, g);
+            // Per image: Y[n] (OutC × OutH·OutW) = W (OutC × C·KH·KW) · col[:, n-th block of columns].
+            GemmKernels.Gemm(d, w, col, y, new GemmShape
+            {
+                Batch = g.N, M = g.OutC, N = g.OutPixels, K = g.ColRows,
+                ABatch = 0, AM = g.ColRows, AK = 1,
+                BBatch = g.OutPixels, BK = g.ColCols, BN = 1,
+                CBatch = g.OutC * g.OutPixels, CM = g.OutPixels, CN = 1,
+                Alpha = 1, Beta = bias.HasValue ? 1 : 0,
+            });
+        }
+        finally
+        {
+            d.Pool.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// x [N, C, H, W] = convᵀ(gy [N, OutC, OutH, OutW], w [OutC, C, KH, KW]) + bias [C]: the gradient
+    /// of <see cref="Forward"/> with respect to its input, and the forward pass of a transposed convolution.
+    /// </summary>
+    public static void BackwardData(Device d, ArrayView<float> gy, ArrayView<float> w, ArrayView<float>? bias,
+        ArrayView<float> x, ConvGeometry g)
+    {
+        if (bias is { } b)
+            BroadcastChannels(d, b, x, g.N, g.C, g.H * g.W);
+        var scratch = d.Pool.Rent((long)g.ColRows * g.ColCols * sizeof(float));
+        try
+        {
+            var col = scratch.As<float>((long)g.ColRows * g.ColCols);
+            // Per image: col[:, n-th block] (C·KH·KW × OutH·OutW) = Wᵀ · GY[n] (OutC × OutH·OutW).
+            GemmKernels.Gemm(d, w, gy, col, new GemmShape
+            {
+                Batch = g.N, M = g.ColRows, N = g.OutPixels, K = g.OutC,
+                ABatch = 0, AM = 1, AK = g.ColRows,
+                BBatch = g.OutC * g.OutPixels, BK = g.OutPixels, BN = 1,
+                CBatch = g.OutPixels, CM = g.ColCols, CN = 1,
+                Alpha = 1, Beta = 0,
+            });
+            Col2Im(d, col, x, g, accumulate: bias.HasValue);
+        }
+        finally
+        {
+            d.Pool.Return(scratch);
+        }
+    }
+
+    /// <summary>gw [OutC, C, KH, KW] = the gradient of <see cref="Forward"/> with respect to w, given x and gy.</summary>
+    public static void BackwardWeight(Device d, ArrayView<float> x, ArrayView<float> gy, ArrayView<float> gw, ConvGeometry g)
+    {
+        long colLength = (long)g.ColRows * g.ColCols, gyLength = (long)g.OutC * g.ColCols;
+        var scratch = d.Pool.Rent((colLength + gyLength) * sizeof(float));
+        try
+        {
+            var all = scratch.As<float>(colLength + gyLength);
+            var col = all.SubView(0, colLength);
+            var gyByChannel = all.SubView(colLength, gyLength);
+            Im2Col(d, x, col, g);
+            // gy [N, OutC, P] → [OutC, N, P], so that N·P is one contiguous K dimension.
+            int[] shape = [g.OutC, g.N, g.OutPixels];
+            CopyKernels.StridedCopy(d, gy, gyByChannel, g.OutC * g.ColCols,
+                Broadcast.Create(shape, [g.OutPixels, g.OutC * g.OutPixels, 1], [g.ColCols, g.OutPixels, 1], false));
+            // GW (OutC × C·KH·KW) = GY' (OutC × N·P) · colᵀ (N·P × C·KH·KW).
+            GemmKernels.Gemm(d, gyByChannel, col, gw, new GemmShape
+            {
+                Batch = 1, M = g.OutC, N = g.ColRows, K = g.ColCols,
+                ABatch = 0, AM = g.ColCols, AK = 1,
+                BBatch = 0, BK = 1, BN = g.ColCols,
+                CBatch = 0, CM = g.ColRows, CN = 1,
+                Alpha = 1, Beta = 0,
+            });
+        }
+        finally
+        {
+            d.Pool.Return(scratch);
+        }
+    }
+
+    /// <summary>y [n, channels, pixels] = bias[channel]: the starting value a GEMM or col2im then adds onto.</summary>
+    static void BroadcastChannels(Device d, ArrayView<float> bias, ArrayView<float> y, int n, int channels, int pixels) =>
+        CopyKernels.StridedCopy(d, bias, y, n * channels * pixels,
+            Broadcast.Create([n, channels, pixels], [0, 1, 0], [channels * pixels, pixels, 1], false));
+}

@@ -1,0 +1,133 @@
+using QSparse.Kernels;
+
+namespace QSparse.Nn;
+
+public static partial class Functional
+{
+    /// <summary>
+    /// 2-D convolution (torch.nn.functional.conv2d, groups = 1): input [N, Cin, H, W], weight
+    /// [Cout, Cin, kh, kw], bias [Cout] → [N, Cout, Ho, Wo] with Ho = ⌊(H + 2·padding − dilation·(kh − 1) − 1) / stride⌋ + 1.
+    /// Null stride and dilation mean 1, null padding 0. Differentiable w.r.t. input, weight and bias.
+    /// </summary>
+    public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias = null, Size2? stride = null,
+        Size2? padding = null, Size2? dilation = null)
+    {
+        var (s, p, dl) = CheckConvArguments("conv2d", input, weight, bias, 0, stride, padding, dilation);
+        int n = input.Shape[0], h = input.Shape[2], w = input.Shape[3];
+        int cout = weight.Shape[0], cin = weight.Shape[1], kh = weight.Shape[2], kw = weight.Shape[3];
+        if (input.Shape[1] != cin)
+            throw new ArgumentException(
+                $"conv2d: input {ShapeUtil.Format(input.Shape)} has {input.Shape[1]} channels, weight {ShapeUtil.Format(weight.Shape)} expects {cin}", nameof(input));
+        int ho = ConvGeometry.OutputSize(h, kh, s.H, p.H, dl.H), wo = ConvGeometry.OutputSize(w, kw, s.W, p.W, dl.W);
+        if (ho < 1 || wo < 1)
+            throw new ArgumentException(
+                $"conv2d: input {ShapeUtil.Format(input.Shape)} padded by {p} is smaller than the kernel ({kh}, {kw}) dilated by {dl}; output would be ({ho}, {wo})", nameof(input));
+        var g = Geometry(n, cin, h, w, cout, ho, wo, kh, kw, s, p, dl);
+        var y = ConvForward(input, weight, bias, [n, cout, ho, wo], g);
+        return Autograd.Record(y, "Conv2d", Inputs(input, weight, bias), gy =>
+        [
+            input.RequiresGrad ? ConvBackwardData(gy, weight, null, input.Shape, g) : null,
+            weight.RequiresGrad ? ConvBackwardWeight(input, gy, weight.Shape, g) : null,
+            bias is { RequiresGrad: true } ? gy.Sum([0, 2, 3]) : null,
+        ]);
+    }
+
+    /// <summary>
+    /// 2-D transposed convolution (torch.nn.functional.conv_transpose2d, groups = 1): input [N, Cin, H, W],
+    /// weight [Cin, Cout, kh, kw], bias [Cout] → [N, Cout, Ho, Wo] with
+    /// Ho = (H − 1)·stride − 2·padding + dilation·(kh − 1) + outputPadding + 1. It is the input-gradient of
+    /// the Conv2d with the same weight and parameters. Null stride and dilation mean 1, null paddings 0.
+    /// </summary>
+    public static Tensor ConvTranspose2d(Tensor input, Tensor weight, Tensor? bias = null, Size2? stride = null,
+        Size2? padding = null, Size2? outputPadding = null, Size2? dilation = null)
+    {
+        var (s, p, dl) = CheckConvArguments("conv_transpose2d", input, weight, bias, 1, stride, padding, dilation);
+        var op = outputPadding ?? 0;
+        // PyTorch's rule: the extra rows must be ones no input pixel could have reached.
+        if (op.H < 0 || op.W < 0 || (op.H >= s.H && op.H >= dl.H) || (op.W >= s.W && op.W >= dl.W))
+            throw new ArgumentException(
+                $"conv_transpose2d: output padding {op} must be non-negative and smaller than either stride {s} or dilation {dl}", nameof(outputPadding));
+        int n = input.Shape[0], h = input.Shape[2], w = input.Shape[3];
+        int cin = weight.Shape[0], cout = weight.Shape[1], kh = weight.Shape[2], kw = weight.Shape[3];
+        if (input.Shape[1] != cin)
+            throw new ArgumentException(
+                $"conv_transpose2d: input {ShapeUtil.Format(input.Shape)} has {input.Shape[1]} channels, weight {ShapeUtil.Format(weight.Shape)} expects {cin}", nameof(input));
+        int ho = ConvGeometry.TransposedOutputSize(h, kh, s.H, p.H, op.H, dl.H);
+        int wo = ConvGeometry.TransposedOutputSize(w, kw, s.W, p.W, op.W, dl.W);
+        if (ho < 1 || wo < 1)
+            throw new ArgumentException(
+                $"conv_transpose2d: padding {p} leaves no output for input {ShapeUtil.Format(input.Shape)} and kernel ({kh}, {kw}); output would be ({ho}, {wo})", nameof(padding));
+        // The convolution whose backward-data this is: it maps [N, Cout, Ho, Wo] to the input's [N, Cin, H, W].
+        var g = Geometry(n, cout, ho, wo, cin, h, w, kh, kw, s, p, dl);
+        var y = ConvBackwardData(input, weight, bias, [n, cout, ho, wo], g);
+        return Autograd.Record(y, "ConvTranspose2d", Inputs(input, weight, bias), gy =>
+        [
+            input.RequiresGrad ? ConvForward(gy, weight, null, input.Shape, g) : null,
+            weight.RequiresGrad ? ConvBackwardWeight(gy, input, weight.Shape, g) : null,
+            bias is { RequiresGrad: true } ? gy.Sum([0, 2, 3]) : null,
+        ]);
+    }
+
+    /// <summary>Checks ranks, bias and the per-axis parameters shared by both convolutions; fills in the defaults.</summary>
+    static (Size2 Stride, Size2 Padding, Size2 Dilation) CheckConvArguments(string op, Tensor input, Tensor weight,
+        Tensor? bias, int biasDim, Size2? stride, Size2? padding, Size2? dilation)
+    {
+        if (input.Rank != 4)
+            throw new ArgumentException($"{op}: input must be [N, C, H, W], got {ShapeUtil.Format(input.Shape)}", nameof(input));
+        if (weight.Rank != 4 || weight.Shape[2] < 1 || weight.Shape[3] < 1)
+            throw new ArgumentException($"{op}: weight must have 4 dimensions and a kernel of at least 1x1, got {ShapeUtil.Format(weight.Shape)}", nameof(weight));
+        if (bias != null && (bias.Rank != 1 || bias.Shape[0] != weight.Shape[biasDim]))
+            throw new ArgumentException(
+                $"{op}: bias must be [{weight.Shape[biasDim]}] for weight {ShapeUtil.Format(weight.Shape)}, got {ShapeUtil.Format(bias.Shape)}", nameof(bias));
+        Size2 s = stride ?? 1, p = padding ?? 0, dl = dilation ?? 1;
+        if (s.H < 1 || s.W < 1)
+            throw new ArgumentException($"{op}: stride must be positive, got {s}", nameof(stride));
+        if (p.H < 0 || p.W < 0)
+            throw new ArgumentException($"{op}: padding must be non-negative, got {p}", nameof(padding));
+        if (dl.H < 1 || dl.W < 1)
+            throw new ArgumentException($"{op}: dilation must be positive, got {dl}", nameof(dilation));
+        return (s, p, dl);
+    }
+
+    static ConvGeometry Geometry(int n, int c, int h, int w, int outC, int outH, int outW, int kh, int kw,
+        Size2 stride, Size2 padding, Size2 dilation)
+    {
+        var g = new ConvGeometry
+        {
+            N = n, C = c, H = h, W = w, OutC = outC, OutH = outH, OutW = outW, KH = kh, KW = kw,
+            StrideH = stride.H, StrideW = stride.W, PadH = padding.H, PadW = padding.W,
+            DilationH = dilation.H, DilationW = dilation.W,
+        };
+        // NOTE: kernels index with int; the im2col matrix is the largest buffer they address.
+        if ((long)g.ColRows * g.ColCols + (long)g.OutC * g.ColCols > int.MaxValue)
+            throw new ArgumentException(
+                $"convolution too large: its im2col matrix has {(long)g.ColRows * g.ColCols} elements (at most {int.MaxValue})");
+        return g;
+    }
+
+    static Tensor[] Inputs(Tensor input, Tensor weight, Tensor? bias) => bias != null ? [input, weight, bias] : [input, weight];
+
+    /// <summary>The convolution <paramref name="g"/> of x plus bias, outside the graph.</summary>
+    static Tensor ConvForward(Tensor x, Tensor weight, Tensor? bias, int[] outShape, ConvGeometry g)
+    {
+        var y = Tensor.Empty(x.Device, outShape);
+        ConvKernels.Forward(x.Device, x.F32, weight.F32, bias?.F32, y.F32, g);
+        return y;
+    }
+
+    /// <summary>The input-gradient of the convolution <paramref name="g"/> for output-gradient gy, plus bias, outside the graph.</summary>
+    static Tensor ConvBackwardData(Tensor gy, Tensor weight, Tensor? bias, int[] inShape, ConvGeometry g)
+    {
+        var gx = Tensor.Empty(gy.Device, inShape);
+        ConvKernels.BackwardData(gy.Device, gy.F32, weight.F32, bias?.F32, gx.F32, g);
+        return gx;
+    }
+
+    /// <summary>The weight-gradient of the convolution <paramref name="g"/> with input x and output-gradient gy.</summary>
+    static Tensor ConvBackwardWeight(Tensor x, Tensor gy, int[] weightShape, ConvGeometry g)
+    {
+        var gw = Tensor.Empty(x.Device, weightShape);
+        ConvKernels.BackwardWeight(x.Device, x.F32, gy.F32, gw.F32, g);
+        return gw;
+    }
+}

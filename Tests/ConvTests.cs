@@ -1,0 +1,214 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ILGPU;
+using ILGPU.Runtime;
+using QSparse.Kernels;
+using QSparse.Nn;
+
+namespace QSparse.Tests;
+
+/// <summary>Conv2d and ConvTranspose2d: PyTorch's numbers, finite differences, the im2col kernels and the printed form.</summary>
+public partial class ConvTests(string kind) : DeviceTest(kind)
+{
+    const string CasesFile = "core_cases.json";
+
+    Tensor R(params int[] shape) => Tensor.Rand(Device, shape, new Generator((ulong)shape.Sum() * 31 + 5), -1, 1);
+
+    // ---- golden cases ----
+
+    /// <summary>Every Conv2d and ConvTranspose2d case of the golden file, so new cases need no new code.</summary>
+    public static IEnumerable<string> GoldenCases() =>
+        Golden.Json(CasesFile)["cases"]!.AsArray()
+            .Where(c => (string?)c!["kind"] is "Conv2d" or "ConvTranspose2d")
+            .Select(c => (string)c!["name"]!);
+
+    [TestCaseSource(nameof(GoldenCases))]
+    public void MatchesPyTorch(string name)
+    {
+        var spec = Golden.Json(CasesFile)["cases"]!.AsArray().Single(c => (string?)c!["name"] == name)!;
+        var p = spec["params"]!;
+        var tensors = Golden.Tensors("core_cases.safetensors");
+        var module = BuildModule((string)spec["kind"]!, p);
+
+        var state = new Dictionary<string, HostTensor> { ["weight"] = tensors[$"{name}.init.weight"] };
+        if (tensors.TryGetValue($"{name}.init.bias", out var initBias))
+            state["bias"] = initBias;
+        module.LoadStateDict(state);
+
+        var x = tensors[$"{name}.x"].ToDevice(Device).RequiresGrad_();
+        var y = module.Forward(x);
+        Assert.That(y.Shape, Is.EqualTo(tensors[$"{name}.y"].Shape), $"{name}: output shape");
+        Tolerance.AssertClose(y.ToArray<float>(), tensors[$"{name}.y"].AsFloats(), 1e-5, 1e-4, $"{name}: y");
+
+        (y * tensors[$"{name}.g"].ToDevice(Device)).Sum().Backward();
+        Tolerance.AssertClose(x.Grad!.ToArray<float>(), tensors[$"{name}.dx"].AsFloats(), 1e-5, 1e-4, $"{name}: dx");
+        foreach (var (param, value) in module.NamedParameters())
+        {
+            Tolerance.AssertClose(value.Grad!.ToArray<float>(), tensors[$"{name}.grad.{param}"].AsFloats(), 1e-5, 1e-4,
+                $"{name}: grad.{param}");
+            // The reference's state after forward and backward: unchanged parameters.
+            Assert.That(value.ToArray<float>(), Is.EqualTo(tensors[$"{name}.after.{param}"].AsFloats()), $"{name}: after.{param}");
+        }
+    }
+
+    Module BuildModule(string kind, JsonNode p)
+    {
+        static Size2 Pair(JsonNode? node, int otherwise) =>
+            node == null ? otherwise : ((int)node[0]!, (int)node[1]!);
+        int inChannels = (int)p["in"]!, outChannels = (int)p["out"]!;
+        var kernel = Pair(p["kernel"], 0);
+        bool bias = (bool?)p["bias"] ?? true;
+        return kind == "Conv2d"
+            ? new Conv2d(inChannels, outChannels, kernel, Pair(p["stride"], 1), Pair(p["padding"], 0),
+                Pair(p["dilation"], 1), bias, Device)
+            : new ConvTranspose2d(inChannels, outChannels, kernel, Pair(p["stride"], 1), Pair(p["padding"], 0),
+                Pair(p["output_padding"], 0), Pair(p["dilation"], 1), bias, Device);
+    }
+
+    [GeneratedRegex(@"^(Conv2d|ConvTranspose2d)\((\d+),(\d+),(\d+)\)$")]
+    private static partial Regex ConvInitCase();
+
+    [Test]
+    public void DefaultInitBoundsMatchPyTorch()
+    {
+        var bounds = Golden.Json(CasesFile)["cases"]!.AsArray().Single(c => (string?)c!["kind"] == "init")!["params"]!.AsObject();
+        int checkedCases = 0;
+        foreach (var (text, bound) in bounds)
+        {
+            var m = ConvInitCase().Match(text);
+            if (!m.Success)
+                continue;
+            int a = int.Parse(m.Groups[2].Value), b = int.Parse(m.Groups[3].Value), k = int.Parse(m.Groups[4].Value);
+            ConvBase module = m.Groups[1].Value == "Conv2d"
+                ? new Conv2d(a, b, k, device: Device, generator: new Generator(3))
+                : new ConvTranspose2d(a, b, k, device: Device, generator: new Generator(3));
+            double expected = (double)bound!;
+            // Thousands of weights come close to the bound; a few biases need only stay inside it.
+            double weightMax = module.Weight.ToArray<float>().Max(v => Math.Abs(v));
+            Assert.That(weightMax, Is.LessThanOrEqualTo(expected).And.GreaterThan(0.99 * expected), $"{text}: weight bound");
+            Assert.That(module.Bias!.ToArray<float>().Max(v => Math.Abs(v)), Is.LessThanOrEqualTo(expected), $"{text}: bias bound");
+            checkedCases++;
+        }
+        Assert.That(checkedCases, Is.EqualTo(2));
+    }
+
+    // ---- finite differences ----
+
+    [Test]
+    public void Conv2dGradCheck() => GradCheck.Check(Device,
+        x => Functional.Conv2d(x[0], x[1], x[2], stride: (2, 1), padding: (1, 2), dilation: (1, 2)),
+        [R(2, 3, 7, 6), R(4, 3, 3, 2), R(4)], what: "conv2d strided padded dilated");
+
+    [Test]
+    public void Conv2dStrideBeyondKernelGradCheck() => GradCheck.Check(Device,
+        x => Functional.Conv2d(x[0], x[1], stride: 3),
+        [R(1, 2, 8, 7), R(3, 2, 2, 2)], what: "conv2d with skipped pixels");
+
+    [Test]
+    public void ConvTranspose2dGradCheck() => GradCheck.Check(Device,
+        x => Functional.ConvTranspose2d(x[0], x[1], x[2], stride: (2, 3), padding: (1, 0), outputPadding: (1, 2), dilation: (2, 1)),
+        [R(2, 3, 4, 3), R(3, 2, 3, 2), R(2)], what: "conv_transpose2d strided padded dilated");
+
+    [Test]
+    public void ConvTranspose2dOutputPaddingBelowDilationGradCheck() => GradCheck.Check(Device,
+        x => Functional.ConvTranspose2d(x[0], x[1], x[2], outputPadding: 1, dilation: 2),
+        [R(1, 2, 3, 4), R(2, 3, 2, 3), R(3)], what: "conv_transpose2d output padding via dilation");
+
+    // ---- kernels against host loops ----
+
+    static ConvGeometry Geometry(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) => new()
+    {
+        N = n, C = c, H = h, W = w, OutC = 1, KH = kh, KW = kw, StrideH = sh, StrideW = sw, PadH = ph, PadW = pw,
+        DilationH = dh, DilationW = dw,
+        OutH = ConvGeometry.OutputSize(h, kh, sh, ph, dh), OutW = ConvGeometry.OutputSize(w, kw, sw, pw, dw),
+    };
+
+    /// <summary>Calls <paramref name="visit"/>(column index, input index) for every column entry that reads an input pixel.</summary>
+    static void ForEachTap(ConvGeometry g, Action<int, int> visit)
+    {
+        for (int c = 0; c < g.C; c++)
+            for (int ki = 0; ki < g.KH; ki++)
+                for (int kj = 0; kj < g.KW; kj++)
+                    for (int n = 0; n < g.N; n++)
+                        for (int oh = 0; oh < g.OutH; oh++)
+                            for (int ow = 0; ow < g.OutW; ow++)
+                            {
+                                int h = oh * g.StrideH - g.PadH + ki * g.DilationH, w = ow * g.StrideW - g.PadW + kj * g.DilationW;
+                                if (h < 0 || h >= g.H || w < 0 || w >= g.W)
+                                    continue;
+                                int row = (c * g.KH + ki) * g.KW + kj, column = (n * g.OutH + oh) * g.OutW + ow;
+                                visit(row * g.ColCols + column, ((n * g.C + c) * g.H + h) * g.W + w);
+                            }
+    }
+
+    static float[] Values(int count, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => (float)random.NextDouble() * 2 - 1).ToArray();
+    }
+
+    [TestCase(2, 3, 7, 5, 3, 2, 2, 3, 1, 2, 2, 1)]
+    [TestCase(1, 2, 6, 6, 3, 3, 1, 1, 0, 0, 1, 1)]
+    [TestCase(3, 1, 5, 12, 2, 4, 3, 2, 2, 0, 1, 3)]
+    public void Im2ColAndCol2ImMatchHostLoops(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw)
+    {
+        var g = Geometry(n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw);
+        int inputLength = n * c * h * w, colLength = g.ColRows * g.ColCols;
+        var x = Values(inputLength, 1);
+        var col = Values(colLength, 2);
+
+        var expectedCol = new float[colLength];
+        ForEachTap(g, (ci, xi) => expectedCol[ci] = x[xi]);
+        // col2im is im2col's adjoint: each input pixel sums the column entries that read it.
+        var expectedX = new float[inputLength];
+        ForEachTap(g, (ci, xi) => expectedX[xi] += col[ci]);
+
+        using var xBuffer = Device.Accelerator.Allocate1D(x);
+        using var colOut = Device.Accelerator.Allocate1D<float>(colLength);
+        ConvKernels.Im2Col(Device, xBuffer.View, colOut.View, g);
+        Assert.That(colOut.GetAsArray1D(), Is.EqualTo(expectedCol), "im2col");
+
+        using var colBuffer = Device.Accelerator.Allocate1D(col);
+        using var xOut = Device.Accelerator.Allocate1D<float>(inputLength);
+        ConvKernels.Col2Im(Device, colBuffer.View, xOut.View, g);
+        Tolerance.AssertClose(xOut.GetAsArray1D(), expectedX, 1e-6, 1e-6, "col2im");
+
+        ConvKernels.Col2Im(Device, colBuffer.View, xOut.View, g, accumulate: true);
+        Tolerance.AssertClose(xOut.GetAsArray1D(), expectedX.Select(v => 2 * v).ToArray(), 1e-6, 1e-6, "col2im accumulate");
+    }
+
+    // ---- printing and argument checks ----
+
+    [Test]
+    public void PrintsLikePyTorch()
+    {
+        Assert.That(new Conv2d(1, 32, 3, device: Device).ToString(),
+            Is.EqualTo("Conv2d(1, 32, kernel_size=(3, 3), stride=(1, 1))"));
+        Assert.That(new Conv2d(4, 6, (3, 2), stride: (2, 1), padding: (1, 2), dilation: (1, 2), bias: false, device: Device).ToString(),
+            Is.EqualTo("Conv2d(4, 6, kernel_size=(3, 2), stride=(2, 1), padding=(1, 2), dilation=(1, 2), bias=False)"));
+        Assert.That(new ConvTranspose2d(5, 2, 5, stride: 2, padding: 1, outputPadding: 1, device: Device).ToString(),
+            Is.EqualTo("ConvTranspose2d(5, 2, kernel_size=(5, 5), stride=(2, 2), padding=(1, 1), output_padding=(1, 1))"));
+        Assert.That(new ConvTranspose2d(4, 3, 3, dilation: 2, bias: false, device: Device).ToString(),
+            Is.EqualTo("ConvTranspose2d(4, 3, kernel_size=(3, 3), stride=(1, 1), dilation=(2, 2), bias=False)"));
+    }
+
+    [Test]
+    public void BadArgumentsNameTheParameter()
+    {
+        var x = R(1, 3, 5, 5);
+        Assert.That(() => Functional.Conv2d(x, R(2, 4, 3, 3)),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("input").And.Message.Contains("3 channels"));
+        Assert.That(() => Functional.Conv2d(x, R(2, 3, 7, 3)),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("input"));
+        Assert.That(() => Functional.Conv2d(x, R(2, 3, 3, 3), R(3)),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("bias"));
+        Assert.That(() => Functional.Conv2d(x, Tensor.Zeros(Device, [2, 3, 0, 3])),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("weight"));
+        Assert.That(() => Functional.Conv2d(x, R(2, 3, 3, 3), stride: (1, 0)),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("stride"));
+        Assert.That(() => Functional.ConvTranspose2d(x, R(3, 2, 3, 3), stride: 2, outputPadding: 2),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("outputPadding"));
+        Assert.That(() => Functional.ConvTranspose2d(x, R(3, 2, 3, 3), padding: 6),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("padding"));
+    }
+}
