@@ -16,9 +16,10 @@ public static class ConvKernels
     static void Im2ColKernel(ElementRange r, ArrayView<float> x, ArrayView<float> col, ConvGeometry g)
     {
         int cols = g.ColCols;
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             int row = i / cols, column = i - row * cols;
             int kj = row % g.KW, rest = row / g.KW, ki = rest % g.KH, c = rest / g.KH;
@@ -38,9 +39,10 @@ public static class ConvKernels
     static void Col2ImKernel(ElementRange r, ArrayView<float> col, ArrayView<float> x, ConvGeometry g, int accumulate)
     {
         int cols = g.ColCols;
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             int w = i % g.W, rest = i / g.W, h = rest % g.H;
             rest /= g.H;

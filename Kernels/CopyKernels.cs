@@ -12,9 +12,10 @@ public static class CopyKernels
     static void StridedCopyKernel<T>(ElementRange r, ArrayView<T> x, ArrayView<T> y, Broadcast map)
         where T : unmanaged
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             map.Map(i, out int src, out int dst);
             y[dst] = x[src];
@@ -23,9 +24,10 @@ public static class CopyKernels
 
     static void FillKernel<T>(ElementRange r, ArrayView<T> y, T value) where T : unmanaged
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             y[i] = value;
         }
@@ -33,9 +35,10 @@ public static class CopyKernels
 
     static void FloatToByteKernel(ElementRange r, ArrayView<float> x, ArrayView<byte> y)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             y[i] = x[i] != 0f ? (byte)1 : (byte)0;
         }
@@ -43,9 +46,10 @@ public static class CopyKernels
 
     static void ByteToFloatKernel(ElementRange r, ArrayView<byte> x, ArrayView<float> y)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             y[i] = x[i];
         }
@@ -54,9 +58,10 @@ public static class CopyKernels
     // NOTE: float → int truncates toward zero, like C#'s (int) cast and torch's .int().
     static void FloatToIntKernel(ElementRange r, ArrayView<float> x, ArrayView<int> y)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             y[i] = (int)x[i];
         }
@@ -64,9 +69,10 @@ public static class CopyKernels
 
     static void IntToFloatKernel(ElementRange r, ArrayView<int> x, ArrayView<float> y)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             y[i] = x[i];
         }
@@ -74,9 +80,10 @@ public static class CopyKernels
 
     static void LongToFloatKernel(ElementRange r, ArrayView<long> x, ArrayView<float> y)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             y[i] = x[i];
         }
@@ -84,9 +91,10 @@ public static class CopyKernels
 
     static void FloatToLongKernel(ElementRange r, ArrayView<float> x, ArrayView<long> y)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             y[i] = (long)x[i];
         }

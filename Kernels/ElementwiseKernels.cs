@@ -9,9 +9,10 @@ public static class ElementwiseKernels
     static void UnaryKernel<TOp>(ElementRange r, ArrayView<float> x, ArrayView<float> y, TOp op)
         where TOp : struct, IUnaryOp
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             y[i] = op.Apply(x[i]);
         }
@@ -20,9 +21,10 @@ public static class ElementwiseKernels
     static void BinaryKernel<TOp>(ElementRange r, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y,
         Broadcast map, TOp op) where TOp : struct, IBinaryOp
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             map.Map(i, out int ia, out int ib);
             y[i] = op.Apply(a[ia], b[ib]);
@@ -33,9 +35,10 @@ public static class ElementwiseKernels
     static void CompareKernel<TOp>(ElementRange r, ArrayView<float> a, ArrayView<float> b, ArrayView<byte> y,
         Broadcast map, TOp op) where TOp : struct, IBinaryOp
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             map.Map(i, out int ia, out int ib);
             y[i] = op.Apply(a[ia], b[ib]) != 0f ? (byte)1 : (byte)0;
@@ -46,9 +49,10 @@ public static class ElementwiseKernels
     static void WhereKernel(ElementRange r, ArrayView<byte> mask, ArrayView<float> a, ArrayView<float> b,
         ArrayView<float> y, Broadcast map)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             map.Map(i, out int ia, out int ib);
             y[i] = mask[i] != 0 ? a[ia] : b[ib];
@@ -57,9 +61,10 @@ public static class ElementwiseKernels
 
     static void FillKernel(ElementRange r, ArrayView<float> y, float value)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             y[i] = value;
         }
@@ -67,9 +72,10 @@ public static class ElementwiseKernels
 
     static void ArangeKernel(ElementRange r, ArrayView<float> y, float start, float step)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             y[i] = start + i * step;
         }
@@ -78,9 +84,10 @@ public static class ElementwiseKernels
     /// <summary>y += x (gradient accumulation).</summary>
     static void AccumulateKernel(ElementRange r, ArrayView<float> x, ArrayView<float> y)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             y[i] += x[i];
         }

@@ -9,9 +9,10 @@ public static class GemmKernels
     /// <summary>Reference kernel: one output element per item.</summary>
     static void NaiveKernel(ElementRange r, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmShape s)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             int n = i % s.N, rest = i / s.N, m = rest % s.M, batch = rest / s.M;
             int ia = batch * s.ABatch + m * s.AM, ib = batch * s.BBatch + n * s.BN;

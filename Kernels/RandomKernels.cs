@@ -24,9 +24,10 @@ public static class RandomKernels
 
     static void UniformKernel(ElementRange r, ArrayView<float> y, ulong seed, ulong offset, float low, float high)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             y[i] = low + (high - low) * Uniform(seed, offset + (ulong)i);
         }
@@ -34,9 +35,10 @@ public static class RandomKernels
 
     static void NormalKernel(ElementRange r, ArrayView<float> y, ulong seed, ulong offset, float mean, float std)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             // Box-Muller on two independent counters; u1 in (0, 1] keeps the log finite.
             ulong c = offset + (ulong)i;
@@ -49,9 +51,10 @@ public static class RandomKernels
     /// <summary>1 with probability <paramref name="keep"/>, else 0, scaled by <paramref name="scale"/> (dropout masks).</summary>
     static void BernoulliKernel(ElementRange r, ArrayView<float> y, ulong seed, ulong offset, float keep, float scale)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             y[i] = Uniform(seed, offset + (ulong)i) < keep ? scale : 0f;
         }

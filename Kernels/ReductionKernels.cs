@@ -34,11 +34,12 @@ public static class ReductionKernels
     static void ReduceKernel<TOp>(ElementRange r, ArrayView<float> x, ArrayView<float> y,
         Broadcast outMap, Broadcast reduceMap, int reduceCount, int splits, TOp op) where TOp : struct, IReduceOp
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int t = r.Element(j);
-            if (t < 0) return;
-            int o = t / splits, part = t - o * splits;
+            int item = r.Element(t, j);
+            if (item < 0) return;
+            int o = item / splits, part = item - o * splits;
             int chunk = (reduceCount + splits - 1) / splits;
             int begin = part * chunk, end = begin + chunk < reduceCount ? begin + chunk : reduceCount;
             outMap.Map(o, out int baseOffset, out _);
@@ -48,15 +49,16 @@ public static class ReductionKernels
                 reduceMap.Map(k, out int offset, out _);
                 acc = op.Combine(acc, x[baseOffset + offset]);
             }
-            y[t] = acc;
+            y[item] = acc;
         }
     }
 
     static void ArgMaxKernel(ElementRange r, ArrayView<float> x, ArrayView<long> y, int reduce, int inner)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int o = r.Element(j);
+            int o = r.Element(t, j);
             if (o < 0) return;
             int outer = o / inner, k0 = o - outer * inner;
             int baseOffset = outer * reduce * inner + k0;
