@@ -20,4 +20,18 @@ public static partial class Functional
     }
 
     public static Tensor Relu(Tensor input) => input.Relu();
+
+    /// <summary>
+    /// Records <paramref name="backward"/> on <paramref name="output"/>; when nothing is recorded (no input
+    /// requires gradients, or under NoGrad) the tensors kept only for backward are released at once.
+    /// </summary>
+    static Tensor RecordOrRelease(Tensor output, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward,
+        params Tensor[] savedForBackward)
+    {
+        Autograd.Record(output, name, inputs, backward);
+        if (output.GradFn == null)
+            foreach (var t in savedForBackward)
+                t.Dispose();
+        return output;
+    }
 }

@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+using QSparse.Nn;
+
+namespace QSparse.Tests;
+
+/// <summary>
+/// The layer and loss cases of Golden/core_cases.json against PyTorch 1.13: forward output, input and
+/// parameter gradients of sum(y·g), and the running statistics after the step. Every parameter is read
+/// from the JSON, so a new case of a known kind is tested by adding it there.
+/// </summary>
+public class LayerGoldenTests(string kind) : DeviceTest(kind)
+{
+    const string CasesFile = "core_cases.json", TensorsFile = "core_cases.safetensors";
+    const double Rtol = 1e-5, Atol = 1e-4;
+
+    /// <summary>The names of the cases whose kind is one of <paramref name="kinds"/>.</summary>
+    public static IEnumerable<string> CasesOf(string[] kinds) =>
+        Golden.Json(CasesFile)["cases"]!.AsArray()
+            .Where(c => kinds.Contains((string?)c!["kind"]))
+            .Select(c => (string)c!["name"]!);
+
+    static JsonNode Case(string name) =>
+        Golden.Json(CasesFile)["cases"]!.AsArray().Single(c => (string?)c!["name"] == name)!;
+
+    static Dictionary<string, HostTensor> Stored => Golden.Tensors(TensorsFile);
+
+    Tensor Load(string key) => Stored[key].ToDevice(Device);
+
+    static void AssertMatches(Tensor? actual, string key)
+    {
+        Assert.That(actual, Is.Not.Null, $"{key}: no tensor computed");
+        Assert.That(actual!.Shape, Is.EqualTo(Stored[key].Shape), $"{key}: shape");
+        Tolerance.AssertClose(actual.ToArray<float>(), Stored[key].AsFloats(), Rtol, Atol, key);
+    }
+
+    [TestCaseSource(nameof(CasesOf), [new[] { "BatchNorm1d", "BatchNorm2d" }])]
+    public void BatchNorm(string name)
+    {
+        var c = Case(name);
+        var p = c["params"]!;
+        int features = (int)p["features"]!;
+        double eps = (double)p["eps"]!, momentum = (double)p["momentum"]!;
+        Nn.BatchNorm bn = (string)c["kind"]! == "BatchNorm1d"
+            ? new BatchNorm1d(features, eps, momentum, device: Device)
+            : new BatchNorm2d(features, eps, momentum, device: Device);
+        string init = $"{name}.init.";
+        bn.LoadStateDict(Stored.Where(kv => kv.Key.StartsWith(init)).ToDictionary(kv => kv.Key[init.Length..], kv => kv.Value));
+        if ((string?)c["mode"] == "eval")
+            bn.Eval();
+        var stateBefore = bn.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value);
+
+        var x = Load($"{name}.x").RequiresGrad_();
+        var y = bn.Forward(x);
+        AssertMatches(y, $"{name}.y");
+        y.Backward(Load($"{name}.g"));
+        AssertMatches(x.Grad, $"{name}.dx");
+        if (Stored.ContainsKey($"{name}.grad.weight"))
+        {
+            AssertMatches(bn.Weight!.Grad, $"{name}.grad.weight");
+            AssertMatches(bn.Bias!.Grad, $"{name}.grad.bias");
+        }
+
+        // The running statistics change in place: the state dict still holds the same tensors.
+        var stateAfter = bn.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        foreach (var (key, before) in stateBefore)
+            Assert.That(stateAfter[key], Is.SameAs(before), $"{name}: state tensor '{key}' was replaced");
+        string after = $"{name}.after.";
+        // .after.weight / .after.bias follow an SGD step with an unrecorded learning rate: not comparable.
+        foreach (var key in Stored.Keys.Where(k => k.StartsWith(after) && k != $"{after}weight" && k != $"{after}bias"))
+        {
+            var actual = stateAfter[key[after.Length..]];
+            if (actual.DType == DType.Int64)
+                Assert.That(actual.ToArray<long>(), Is.EqualTo(Stored[key].AsLongs()), key);
+            else
+                AssertMatches(actual, key);
+        }
+    }
+
+    [TestCaseSource(nameof(CasesOf), [new[] { "MaxPool2d" }])]
+    public void MaxPool2d(string name)
+    {
+        var p = Case(name)["params"]!;
+        int kernel = (int)p["kernel"]!;
+        var pool = new MaxPool2d(kernel, (int?)p["stride"] ?? kernel, (int?)p["padding"] ?? 0, device: Device);
+        CheckForwardBackward(pool, name);
+    }
+
+    [TestCaseSource(nameof(CasesOf), [new[] { "LogSoftmax" }])]
+    public void LogSoftmax(string name) =>
+        CheckForwardBackward(new LogSoftmax((int)Case(name)["params"]!["dim"]!, Device), name);
+
+    void CheckForwardBackward(Module layer, string name)
+    {
+        var x = Load($"{name}.x").RequiresGrad_();
+        var y = layer.Forward(x);
+        AssertMatches(y, $"{name}.y");
+        y.Backward(Load($"{name}.g"));
+        AssertMatches(x.Grad, $"{name}.dx");
+    }
+
+    [TestCaseSource(nameof(CasesOf), [new[] { "LogSoftmax+NLLLoss", "CrossEntropyLoss" }])]
+    public void Loss(string name)
+    {
+        var c = Case(name);
+        var reduction = Enum.Parse<Reduction>((string)c["params"]!["reduction"]!, ignoreCase: true);
+        var logits = Load($"{name}.logits").RequiresGrad_();
+        var target = Load($"{name}.target");
+        var loss = (string)c["kind"]! == "CrossEntropyLoss"
+            ? Functional.CrossEntropy(logits, target, reduction)
+            : Functional.NllLoss(Functional.LogSoftmax(logits, 1), target, reduction);
+        Assert.That(loss.Shape, Is.Empty, "a loss is a scalar");
+        Tolerance.AssertClose([(float)loss.Item()], Stored[$"{name}.loss"].AsFloats(), Rtol, Atol, $"{name}.loss");
+        loss.Backward();
+        AssertMatches(logits.Grad, $"{name}.dlogits");
+    }
+}
