@@ -18,9 +18,10 @@ public static class BatchNormKernels
     static void StatsKernel(ElementRange r, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
         ArrayView<float> runningMean, ArrayView<float> runningVar, ChannelShape s, float momentum, int update)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int c = r.Element(j);
+            int c = r.Element(t, j);
             if (c < 0) return;
             int m = s.PerChannel;
             double sum = 0;
@@ -49,9 +50,10 @@ public static class BatchNormKernels
     static void NormalizeKernel(ElementRange r, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
         ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             int c = s.ChannelOf(i);
             float invStd = 1f / XMath.Sqrt(var[c] + eps);
@@ -64,9 +66,10 @@ public static class BatchNormKernels
         ArrayView<float> mean, ArrayView<float> var, ArrayView<float> gradWeight, ArrayView<float> gradBias,
         ChannelShape s, float eps)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int c = r.Element(j);
+            int c = r.Element(t, j);
             if (c < 0) return;
             float mu = mean[c];
             double sumG = 0, sumGx = 0;
@@ -89,9 +92,10 @@ public static class BatchNormKernels
         ArrayView<float> var, ArrayView<float> weight, ArrayView<float> gradWeight, ArrayView<float> gradBias,
         ArrayView<float> gradIn, ChannelShape s, float eps, float centre)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             int c = s.ChannelOf(i);
             float invStd = 1f / XMath.Sqrt(var[c] + eps);
@@ -104,7 +108,7 @@ public static class BatchNormKernels
 
     static void IncrementKernel(ElementRange r, ArrayView<long> counter)
     {
-        if (r.Element(0) == 0)
+        if (r.Element(Grid.GlobalIndex.X, 0) == 0)
             counter[0] += 1;
     }
 

@@ -17,7 +17,7 @@ public static class LossKernels
     static void NllForwardKernel(ElementRange r, ArrayView<float> logProbs, ArrayView<long> target,
         ArrayView<float> loss, ArrayView<float> count, ArrayView<int> firstBad, int classes, int ignoreIndex, int mean)
     {
-        if (r.Element(0) != 0)
+        if (r.Element(Grid.GlobalIndex.X, 0) != 0)
             return;
         int rows = (int)target.Length, bad = -1;
         double sum = 0, kept = 0;
@@ -44,14 +44,15 @@ public static class LossKernels
     static void NllBackwardKernel(ElementRange r, ArrayView<long> target, ArrayView<float> gradOut,
         ArrayView<float> count, ArrayView<float> gradIn, int classes, int ignoreIndex, int mean)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             int row = i / classes;
-            long t = target[row];
+            long label = target[row];
             float g = mean != 0 ? gradOut[0] / count[0] : gradOut[0];
-            gradIn[i] = t != ignoreIndex && t == i - row * classes ? -g : 0f;
+            gradIn[i] = label != ignoreIndex && label == i - row * classes ? -g : 0f;
         }
     }
 

@@ -10,9 +10,10 @@ public static class PoolingKernels
     static void MaxForwardKernel(ElementRange r, ArrayView<float> x, ArrayView<float> y, ArrayView<int> indices,
         Pool2dShape s)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int o = r.Element(j);
+            int o = r.Element(t, j);
             if (o < 0) return;
             int ow = o % s.OutW, rest = o / s.OutW, oh = rest % s.OutH, plane = rest / s.OutH;
             int h0 = oh * s.StrideH - s.PadH, w0 = ow * s.StrideW - s.PadW;
@@ -51,9 +52,10 @@ public static class PoolingKernels
     static void MaxBackwardKernel(ElementRange r, ArrayView<float> gradOut, ArrayView<int> indices,
         ArrayView<float> gradIn, Pool2dShape s)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             int w = i % s.W, rest = i / s.W, h = rest % s.H, plane = rest / s.H;
             int self = h * s.W + w, outBase = plane * s.OutH * s.OutW;

@@ -13,9 +13,10 @@ public static class SoftmaxKernels
     /// <summary>y = (x - max) - log(sum(exp(x - max))): the max shift keeps exp from overflowing.</summary>
     static void LogSoftmaxForwardKernel(ElementRange r, ArrayView<float> x, ArrayView<float> y, int dim, int inner)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int row = r.Element(j);
+            int row = r.Element(t, j);
             if (row < 0) return;
             int outer = row / inner, baseOffset = outer * dim * inner + (row - outer * inner);
             float max = float.NegativeInfinity;
@@ -34,9 +35,10 @@ public static class SoftmaxKernels
     static void LogSoftmaxBackwardKernel(ElementRange r, ArrayView<float> y, ArrayView<float> gradOut,
         ArrayView<float> gradIn, int dim, int inner)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int row = r.Element(j);
+            int row = r.Element(t, j);
             if (row < 0) return;
             int outer = row / inner, baseOffset = outer * dim * inner + (row - outer * inner);
             float sum = 0f;
