@@ -154,21 +154,24 @@ public abstract class Module
                 throw new KeyNotFoundException(
                     $"state dict does not match the model: missing keys [{string.Join(", ", missing)}], unexpected keys [{string.Join(", ", unexpected)}]");
         }
+        // NOTE: mismatches are settled (adopted or refused) before any value is copied, so a refused
+        // key leaves the model untouched, unless a module adopted an earlier key's shape.
+        var matching = new List<(Tensor Current, HostTensor Value)>();
         foreach (var (key, (owner, slot)) in own)
         {
             if (!state.TryGetValue(key, out var value))
                 continue;
             var current = owner.slots[slot]!;
             if (current.Shape.SequenceEqual(value.Shape) && current.DType == value.DType)
-            {
-                using var incoming = value.ToDevice(current.Device);
-                current.CopyFrom(incoming);
-            }
+                matching.Add((current, value));
             else if (!owner.AdoptShape(slot, value))
-            {
                 throw new InvalidDataException(
                     $"state dict key '{key}': checkpoint has {value.DType.TorchName()} {ShapeUtil.Format(value.Shape)}, the model has {current.DType.TorchName()} {ShapeUtil.Format(current.Shape)}");
-            }
+        }
+        foreach (var (current, value) in matching)
+        {
+            using var incoming = value.ToDevice(current.Device);
+            current.CopyFrom(incoming);
         }
     }
 
