@@ -25,9 +25,10 @@ public static class OptimizerKernels
     static void SgdKernel(ElementRange r, ArrayView<float> param, ArrayView<float> grad, ArrayView<float> momentumBuffer,
         SgdParams p)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             float d = grad[i];
             if (p.WeightDecay != 0f)
@@ -45,9 +46,10 @@ public static class OptimizerKernels
     static void AdamKernel(ElementRange r, ArrayView<float> param, ArrayView<float> grad, ArrayView<float> step,
         ArrayView<float> expAvg, ArrayView<float> expAvgSq, AdamParams p)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             if (i == 0)
                 step[0] = p.Step;
@@ -67,9 +69,10 @@ public static class OptimizerKernels
     static void AdadeltaKernel(ElementRange r, ArrayView<float> param, ArrayView<float> grad, ArrayView<float> step,
         ArrayView<float> squareAvg, ArrayView<float> accDelta, AdadeltaParams p)
     {
+        int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(j);
+            int i = r.Element(t, j);
             if (i < 0) return;
             if (i == 0)
                 step[0] = p.Step;
