@@ -33,70 +33,15 @@ public static class CopyKernels
         }
     }
 
-    static void FloatToByteKernel(ElementRange r, ArrayView<float> x, ArrayView<byte> y)
+    static void ConvertKernel<TIn, TOut, TOp>(ElementRange r, ArrayView<TIn> x, ArrayView<TOut> y, TOp op)
+        where TIn : unmanaged where TOut : unmanaged where TOp : struct, IConvertOp<TIn, TOut>
     {
         int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
             int i = r.Element(t, j);
             if (i < 0) return;
-            y[i] = x[i] != 0f ? (byte)1 : (byte)0;
-        }
-    }
-
-    static void ByteToFloatKernel(ElementRange r, ArrayView<byte> x, ArrayView<float> y)
-    {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
-        {
-            int i = r.Element(t, j);
-            if (i < 0) return;
-            y[i] = x[i];
-        }
-    }
-
-    // NOTE: float → int truncates toward zero, like C#'s (int) cast and torch's .int().
-    static void FloatToIntKernel(ElementRange r, ArrayView<float> x, ArrayView<int> y)
-    {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
-        {
-            int i = r.Element(t, j);
-            if (i < 0) return;
-            y[i] = (int)x[i];
-        }
-    }
-
-    static void IntToFloatKernel(ElementRange r, ArrayView<int> x, ArrayView<float> y)
-    {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
-        {
-            int i = r.Element(t, j);
-            if (i < 0) return;
-            y[i] = x[i];
-        }
-    }
-
-    static void LongToFloatKernel(ElementRange r, ArrayView<long> x, ArrayView<float> y)
-    {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
-        {
-            int i = r.Element(t, j);
-            if (i < 0) return;
-            y[i] = x[i];
-        }
-    }
-
-    static void FloatToLongKernel(ElementRange r, ArrayView<float> x, ArrayView<long> y)
-    {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
-        {
-            int i = r.Element(t, j);
-            if (i < 0) return;
-            y[i] = (long)x[i];
+            y[i] = op.Apply(x[i]);
         }
     }
 
@@ -114,17 +59,11 @@ public static class CopyKernels
         d.Kernel<ElementRange, ArrayView<T>, T>(FillKernel)(config, range, y, value);
     }
 
-    public static void Convert(Device d, ArrayView<float> x, ArrayView<byte> y) => Launch(d, FloatToByteKernel, x, y);
-    public static void Convert(Device d, ArrayView<byte> x, ArrayView<float> y) => Launch(d, ByteToFloatKernel, x, y);
-    public static void Convert(Device d, ArrayView<float> x, ArrayView<int> y) => Launch(d, FloatToIntKernel, x, y);
-    public static void Convert(Device d, ArrayView<int> x, ArrayView<float> y) => Launch(d, IntToFloatKernel, x, y);
-    public static void Convert(Device d, ArrayView<long> x, ArrayView<float> y) => Launch(d, LongToFloatKernel, x, y);
-    public static void Convert(Device d, ArrayView<float> x, ArrayView<long> y) => Launch(d, FloatToLongKernel, x, y);
-
-    static void Launch<TIn, TOut>(Device d, Action<ElementRange, ArrayView<TIn>, ArrayView<TOut>> kernel,
-        ArrayView<TIn> x, ArrayView<TOut> y) where TIn : unmanaged where TOut : unmanaged
+    /// <summary>y = op(x) element by element: dtype conversions (<see cref="ConvertOps"/>).</summary>
+    public static void Convert<TIn, TOut, TOp>(Device d, ArrayView<TIn> x, ArrayView<TOut> y, TOp op)
+        where TIn : unmanaged where TOut : unmanaged where TOp : struct, IConvertOp<TIn, TOut>
     {
         var (config, range) = d.Elements((int)y.Length);
-        d.Kernel(kernel)(config, range, x, y);
+        d.Kernel<ElementRange, ArrayView<TIn>, ArrayView<TOut>, TOp>(ConvertKernel)(config, range, x, y, op);
     }
 }

@@ -107,14 +107,7 @@ public abstract class Module
     public Module Eval() => Train(false);
 
     /// <summary>Releases every parameter's gradient (PyTorch's set_to_none).</summary>
-    public void ZeroGrad()
-    {
-        foreach (var p in Parameters())
-        {
-            p.Grad?.Dispose();
-            p.Grad = null;
-        }
-    }
+    public void ZeroGrad() => Tensor.ReleaseGrads(Parameters());
 
     // ---- state dict ----
 

@@ -90,14 +90,7 @@ public abstract class Optimizer : IDisposable
         Tensor.Zeros(param.Device, name == StepName ? [] : param.Shape).DetachFromScope();
 
     /// <summary>Releases every parameter's gradient (PyTorch's set_to_none).</summary>
-    public void ZeroGrad()
-    {
-        foreach (var p in parameters)
-        {
-            p.Grad?.Dispose();
-            p.Grad = null;
-        }
-    }
+    public void ZeroGrad() => Tensor.ReleaseGrads(parameters);
 
     /// <summary>
     /// The state as named tensors, "state.{parameter index}.{name}" (e.g. "state.0.momentum_buffer"),

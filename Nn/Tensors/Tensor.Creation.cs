@@ -166,12 +166,12 @@ public sealed partial class Tensor
         var t = Empty(Device, Shape, dtype);
         switch (DType, dtype)
         {
-            case (DType.Float32, DType.Bool): CopyKernels.Convert(Device, F32, t.Bool); break;
-            case (DType.Float32, DType.Int32): CopyKernels.Convert(Device, F32, t.I32); break;
-            case (DType.Float32, DType.Int64): CopyKernels.Convert(Device, F32, t.I64); break;
-            case (DType.Bool, DType.Float32): CopyKernels.Convert(Device, Bool, t.F32); break;
-            case (DType.Int32, DType.Float32): CopyKernels.Convert(Device, I32, t.F32); break;
-            case (DType.Int64, DType.Float32): CopyKernels.Convert(Device, I64, t.F32); break;
+            case (DType.Float32, DType.Bool): CopyKernels.Convert(Device, F32, t.Bool, new ConvertOps.FloatToBool()); break;
+            case (DType.Float32, DType.Int32): CopyKernels.Convert(Device, F32, t.I32, new ConvertOps.FloatToInt()); break;
+            case (DType.Float32, DType.Int64): CopyKernels.Convert(Device, F32, t.I64, new ConvertOps.FloatToLong()); break;
+            case (DType.Bool, DType.Float32): CopyKernels.Convert(Device, Bool, t.F32, new ConvertOps.BoolToFloat()); break;
+            case (DType.Int32, DType.Float32): CopyKernels.Convert(Device, I32, t.F32, new ConvertOps.IntToFloat()); break;
+            case (DType.Int64, DType.Float32): CopyKernels.Convert(Device, I64, t.F32, new ConvertOps.LongToFloat()); break;
             default:
                 using (var f = To(DType.Float32))
                 {

@@ -72,6 +72,16 @@ public sealed partial class Tensor : IDisposable
         }
     }
 
+    /// <summary>Disposes and clears the gradients of <paramref name="tensors"/> (PyTorch's zero_grad(set_to_none=True)).</summary>
+    public static void ReleaseGrads(IEnumerable<Tensor> tensors)
+    {
+        foreach (var t in tensors)
+        {
+            t.Grad?.Dispose();
+            t.Grad = null;
+        }
+    }
+
     /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor.</summary>
     public Tensor RequiresGrad_(bool value = true)
     {
