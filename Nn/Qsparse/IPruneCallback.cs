@@ -1,0 +1,15 @@
+namespace QSparse.Nn;
+
+/// <summary>
+/// How a PruneLayer computes its mask (QSPARSE's PruneCallback): the extension point for other
+/// pruning schemes. Built in: unstructured, structured (prunable dimensions) and unstructured-uniform.
+/// </summary>
+public interface IPruneCallback
+{
+    /// <summary>
+    /// The bool mask for <paramref name="window"/> (tensors that already hold |x|, all of one shape) at
+    /// <paramref name="sparsity"/>; <paramref name="currentMask"/> is the layer's mask so far (null at
+    /// creation, when the callback is asked at sparsity 0 for the mask's shape).
+    /// </summary>
+    Tensor ComputeMask(IReadOnlyList<Tensor> window, float sparsity, Tensor? currentMask);
+}
