@@ -7,11 +7,11 @@ namespace QSparse.Nn;
 public interface IQuantizeCallback
 {
     /// <summary>
-    /// Q(input) with <paramref name="bits"/> total bits and fractional bits <paramref name="decimal"/>
+    /// Q(input) with <paramref name="bits"/> total bits and fractional bits <paramref name="decimals"/>
     /// (float32 [C] with C = input.Shape[channelIndex], or [1] when <paramref name="channelIndex"/> &lt; 0);
     /// differentiable w.r.t. <paramref name="input"/> (straight-through estimator).
     /// </summary>
-    Tensor Quantize(Tensor input, int bits, Tensor decimal, int channelIndex);
+    Tensor Quantize(Tensor input, int bits, Tensor decimals, int channelIndex);
 
     /// <summary>
     /// The decimal bits minimising sum((xs - Q(xs, d))²) over d in [lo, hi) (ties: smallest d), one per
