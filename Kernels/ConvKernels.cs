@@ -12,23 +12,30 @@ namespace QSparse.Kernels;
 /// </summary>
 public static class ConvKernels
 {
-    /// <summary>col[(c, ki, kj), (n, oh, ow)] = x[n, c, oh·s − p + ki·d, ow·s − p + kj·d], 0 in the padding.</summary>
+    /// <summary>
+    /// col[(c, ki, kj), (n, oh, ow)] = x[n, c, oh·s − p + ki·d, ow·s − p + kj·d], 0 in the padding.
+    /// One item is a run of OutW columns (fixed row, n, oh): the index arithmetic is paid once per run,
+    /// not per element, which is what the CPU accelerator needs.
+    /// </summary>
     static void Im2ColKernel(ElementRange r, ArrayView<float> x, ArrayView<float> col, ConvGeometry g)
     {
         int cols = g.ColCols;
         int t = Grid.GlobalIndex.X;
         for (int j = 0; j < r.PerThread; j++)
         {
-            int i = r.Element(t, j);
-            if (i < 0) return;
-            int row = i / cols, column = i - row * cols;
-            int kj = row % g.KW, rest = row / g.KW, ki = rest % g.KH, c = rest / g.KH;
-            int ow = column % g.OutW;
-            rest = column / g.OutW;
-            int oh = rest % g.OutH, n = rest / g.OutH;
+            int item = r.Element(t, j);
+            if (item < 0) return;
+            int oh = item % g.OutH, rest = item / g.OutH, n = rest % g.N, row = rest / g.N;
+            int kj = row % g.KW;
+            rest = row / g.KW;
+            int ki = rest % g.KH, c = rest / g.KH;
             int h = oh * g.StrideH - g.PadH + ki * g.DilationH;
-            int w = ow * g.StrideW - g.PadW + kj * g.DilationW;
-            col[i] = h >= 0 && h < g.H && w >= 0 && w < g.W ? x[((n * g.C + c) * g.H + h) * g.W + w] : 0f;
+            int outBase = row * cols + (n * g.OutH + oh) * g.OutW;
+            int inBase = ((n * g.C + c) * g.H + h) * g.W;
+            bool rowInside = h >= 0 && h < g.H;
+            int w = kj * g.DilationW - g.PadW;
+            for (int ow = 0; ow < g.OutW; ow++, w += g.StrideW)
+                col[outBase + ow] = rowInside && w >= 0 && w < g.W ? x[inBase + w] : 0f;
         }
     }
 
@@ -72,7 +79,7 @@ public static class ConvKernels
     /// <summary>Unfolds x [N, C, H, W] into col [C·KH·KW, N·OutH·OutW].</summary>
     public static void Im2Col(Device d, ArrayView<float> x, ArrayView<float> col, ConvGeometry g)
     {
-        var (config, range) = d.Elements(g.ColRows * g.ColCols);
+        var (config, range) = d.Elements(g.ColRows * g.N * g.OutH);
         d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ConvGeometry>(Im2ColKernel)(config, range, x, col, g);
     }
 

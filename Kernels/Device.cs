@@ -21,7 +21,7 @@ public sealed partial class Device : IDisposable
         Pool = new BufferPool(accelerator);
         // CPU: one thread per simulated multiprocessor, each given a contiguous chunk.
         // GPU: enough resident groups to fill every multiprocessor a few times.
-        ParallelThreads = kind == DeviceKind.Cpu
+        ParallelThreads = IsCpu
             ? accelerator.NumMultiprocessors
             : accelerator.NumMultiprocessors * 8 * GpuGroupSize;
     }
@@ -31,7 +31,11 @@ public sealed partial class Device : IDisposable
     public DeviceKind Kind { get; }
     public BufferPool Pool { get; }
     public string Name => Accelerator.Name;
-    public bool IsCpu => Kind == DeviceKind.Cpu;
+    /// <summary>True for ILGPU's CPU accelerator (with or without the native path): kernels use CPU launch shapes.</summary>
+    public bool IsCpu => Kind is DeviceKind.Cpu or DeviceKind.CpuAccelerator;
+
+    /// <summary>True where hot operations take the native SIMD path instead of ILGPU's CPU simulator.</summary>
+    public bool NativeCpu => Kind == DeviceKind.Cpu;
 
     /// <summary>Threads one element-wise launch uses at most.</summary>
     public int ParallelThreads { get; }
@@ -102,7 +106,7 @@ public sealed partial class Device : IDisposable
     /// <summary>Kernels compiled so far on this device.</summary>
     public int LoadedKernels => kernels.Count;
 
-    public override string ToString() => $"{Kind.ToString().ToLowerInvariant()}: {Name}";
+    public override string ToString() => $"{Kind.Name()}: {Name}";
 
     public void Dispose()
     {

@@ -27,8 +27,9 @@ public sealed partial class Device
     }
 
     /// <summary>
-    /// Opens the accelerator named by <paramref name="spec"/> (auto, cuda, opencl, cpu); null or
-    /// empty reads <c>QSPARSE_DEVICE</c>, then falls back to auto (CUDA, then OpenCL, then CPU).
+    /// Opens the accelerator named by <paramref name="spec"/> (auto, cuda, opencl, cpu,
+    /// cpu-accelerator); null or empty reads <c>QSPARSE_DEVICE</c>, then falls back to auto (CUDA,
+    /// then OpenCL, then CPU).
     /// </summary>
     public static Device Open(string? spec = null)
     {
@@ -37,7 +38,9 @@ public sealed partial class Device
         switch (spec)
         {
             case "cpu":
-                return OpenCpu();
+                return OpenCpu(DeviceKind.Cpu);
+            case "cpu-accelerator":
+                return OpenCpu(DeviceKind.CpuAccelerator);
             case "cuda":
             case "opencl":
             {
@@ -46,10 +49,10 @@ public sealed partial class Device
                     $"device '{spec}' is not available ({error}); found: {DescribeAvailable()}");
             }
             case "auto":
-                return TryOpenGpu(DeviceKind.Cuda, out _) ?? TryOpenGpu(DeviceKind.OpenCL, out _) ?? OpenCpu();
+                return TryOpenGpu(DeviceKind.Cuda, out _) ?? TryOpenGpu(DeviceKind.OpenCL, out _) ?? OpenCpu(DeviceKind.Cpu);
             default:
                 throw new ArgumentException(
-                    $"unknown device '{spec}': expected auto, cuda, opencl or cpu", nameof(spec));
+                    $"unknown device '{spec}': expected auto, cuda, opencl, cpu or cpu-accelerator", nameof(spec));
         }
     }
 
@@ -63,8 +66,9 @@ public sealed partial class Device
             if (device != null)
                 found.Add(device.Info);
         }
-        using (var cpu = OpenCpu())
-            found.Add(cpu.Info);
+        foreach (var kind in new[] { DeviceKind.Cpu, DeviceKind.CpuAccelerator })
+            using (var cpu = OpenCpu(kind))
+                found.Add(cpu.Info);
         return found;
     }
 
@@ -72,17 +76,18 @@ public sealed partial class Device
         Accelerator.WarpSize, Accelerator.MaxNumThreadsPerGroup, Accelerator.MaxSharedMemoryPerGroup);
 
     static string DescribeAvailable() =>
-        string.Join(", ", Available().Select(d => $"{d.Kind.ToString().ToLowerInvariant()} ({d.Name})"));
+        string.Join(", ", Available().Select(d => $"{d.Kind.Name()} ({d.Name})"));
 
     /// <summary>
     /// The CPU accelerator with one simulated multiprocessor per core. NOTE: ILGPU's default CPU
     /// device simulates a single multiprocessor, which would run every kernel on one core.
+    /// <paramref name="kind"/> says whether the native SIMD path serves the hot operations.
     /// </summary>
-    static Device OpenCpu()
+    static Device OpenCpu(DeviceKind kind)
     {
         var cpu = new CPUDevice(2, 1, Environment.ProcessorCount);
         var context = Context.Create(b => b.CPU(cpu).Optimize(OptimizationLevel.O2).EnableAlgorithms());
-        return new Device(context, cpu.CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel), DeviceKind.Cpu);
+        return new Device(context, cpu.CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel), kind);
     }
 
     static Device? TryOpenGpu(DeviceKind kind, out string error)

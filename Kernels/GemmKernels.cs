@@ -37,7 +37,9 @@ public static class GemmKernels
     /// <paramref name="s"/>; with Beta = 0 C is only written, never read.</remarks>
     public static void Gemm(Device d, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmShape s)
     {
-        if (d.IsCpu)
+        if (d.NativeCpu && NativeGemm.Supported)
+            GemmNative(d, a, b, c, s);
+        else if (d.IsCpu)
             GemmCpu(d, a, b, c, s);
         else
             GemmTiled(d, a, b, c, s);
@@ -68,6 +70,16 @@ public static class GemmKernels
         // NOTE: batch is folded into grid X, whose limit (2^31-1) is far above that of Y and Z (65535).
         var config = new KernelConfig(new Index3D(tilesN * s.Batch, tilesM, 1), new Index3D(tx, ty, 1));
         d.Kernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape>(TiledKernel)(config, a, b, c, s);
+    }
+
+    /// <summary>The native path on host memory, after the kernels already launched have finished.</summary>
+    static unsafe void GemmNative(Device d, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmShape s)
+    {
+        if (s.Batch <= 0 || s.M <= 0 || s.N <= 0)
+            return;
+        d.Synchronize();
+        NativeGemm.Run((float*)a.LoadEffectiveAddressAsPtr(), (float*)b.LoadEffectiveAddressAsPtr(),
+            (float*)c.LoadEffectiveAddressAsPtr(), s);
     }
 
     /// <summary>The CPU accelerator path: one launch of <see cref="Device.ParallelThreads"/> threads.</summary>

@@ -16,7 +16,7 @@ public static class Accelerators
         var requested = Environment.GetEnvironmentVariable("QSPARSE_TEST_DEVICES");
         if (!string.IsNullOrWhiteSpace(requested))
             return requested.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return Device.Available().Select(d => d.Kind.ToString().ToLowerInvariant()).ToArray();
+        return Device.Available().Select(d => d.Kind.Name()).ToArray();
     }
 
     public static Device Get(string kind)
