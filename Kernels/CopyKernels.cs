@@ -49,12 +49,22 @@ public static class CopyKernels
     public static void StridedCopy<T>(Device d, ArrayView<T> x, ArrayView<T> y, int count, Broadcast map)
         where T : unmanaged
     {
+        if (d.NativeCpu)
+        {
+            NativeElementwise.StridedCopy(d, x, y, count, map);
+            return;
+        }
         var (config, range) = d.Elements(count);
         d.Kernel<ElementRange, ArrayView<T>, ArrayView<T>, Broadcast>(StridedCopyKernel)(config, range, x, y, map);
     }
 
     public static void Fill<T>(Device d, ArrayView<T> y, T value) where T : unmanaged
     {
+        if (d.NativeCpu)
+        {
+            NativeElementwise.Fill(d, y, value);
+            return;
+        }
         var (config, range) = d.Elements((int)y.Length);
         d.Kernel<ElementRange, ArrayView<T>, T>(FillKernel)(config, range, y, value);
     }

@@ -95,6 +95,11 @@ public static class ElementwiseKernels
 
     public static void Unary<TOp>(Device d, ArrayView<float> x, ArrayView<float> y, TOp op) where TOp : struct, IUnaryOp
     {
+        if (d.NativeCpu)
+        {
+            NativeElementwise.Unary(d, x, y, op);
+            return;
+        }
         var (config, range) = d.Elements((int)y.Length);
         d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, TOp>(UnaryKernel)(config, range, x, y, op);
     }
@@ -102,6 +107,11 @@ public static class ElementwiseKernels
     public static void Binary<TOp>(Device d, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y,
         Broadcast map, TOp op) where TOp : struct, IBinaryOp
     {
+        if (d.NativeCpu)
+        {
+            NativeElementwise.Binary(d, a, b, y, map, op);
+            return;
+        }
         var (config, range) = d.Elements((int)y.Length);
         d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<float>, Broadcast, TOp>(BinaryKernel)(
             config, range, a, b, y, map, op);
@@ -125,6 +135,11 @@ public static class ElementwiseKernels
 
     public static void Fill(Device d, ArrayView<float> y, float value)
     {
+        if (d.NativeCpu)
+        {
+            NativeElementwise.Fill(d, y, value);
+            return;
+        }
         var (config, range) = d.Elements((int)y.Length);
         d.Kernel<ElementRange, ArrayView<float>, float>(FillKernel)(config, range, y, value);
     }
@@ -137,6 +152,11 @@ public static class ElementwiseKernels
 
     public static void Accumulate(Device d, ArrayView<float> x, ArrayView<float> y)
     {
+        if (d.NativeCpu)
+        {
+            NativeElementwise.Accumulate(d, x, y);
+            return;
+        }
         var (config, range) = d.Elements((int)y.Length);
         d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>>(AccumulateKernel)(config, range, x, y);
     }

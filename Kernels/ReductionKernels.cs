@@ -103,6 +103,11 @@ public static class ReductionKernels
     static void Reduce<TOp>(Device d, ArrayView<float> x, ArrayView<float> y, int outputs, Broadcast outMap,
         Broadcast reduceMap, int reduceCount, TOp op) where TOp : struct, IReduceOp
     {
+        if (d.NativeCpu)
+        {
+            NativeElementwise.Reduce(d, x, y, outputs, outMap, reduceMap, reduceCount, op);
+            return;
+        }
         var kernel = d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, Broadcast, Broadcast, int, int, TOp>(ReduceKernel);
         // Split long reductions when the outputs alone cannot keep the device busy.
         int splits = outputs >= d.ParallelThreads || reduceCount < 64

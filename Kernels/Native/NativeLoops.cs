@@ -1,0 +1,31 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace QSparse.Kernels;
+
+/// <summary>
+/// Host loops for the "cpu" device's native path: contiguous chunks on all cores, over the host
+/// memory behind ILGPU's CPU buffers. Every native op first waits for kernels already launched.
+/// </summary>
+static class NativeLoops
+{
+    /// <summary>Below this many elements one core is faster than waking the others.</summary>
+    const int ParallelThreshold = 1 << 15;
+
+    /// <summary>Calls <paramref name="body"/>(begin, end) over [0, count) in one chunk per core.</summary>
+    public static void For(int count, Action<int, int> body)
+    {
+        int workers = count < ParallelThreshold ? 1 : Environment.ProcessorCount;
+        if (workers == 1)
+        {
+            body(0, count);
+            return;
+        }
+        int chunk = (count + workers - 1) / workers;
+        Parallel.For(0, workers, w => body(w * chunk, Math.Min(count, (w + 1) * chunk)));
+    }
+
+    /// <summary>The host address of a CPU-accelerator view (valid only on CPU accelerators).</summary>
+    public static nint Address<T>(this ArrayView<T> view) where T : unmanaged =>
+        view.Length == 0 ? 0 : view.LoadEffectiveAddressAsPtr();
+}
