@@ -79,6 +79,11 @@ public static class ConvKernels
     /// <summary>Unfolds x [N, C, H, W] into col [C·KH·KW, N·OutH·OutW].</summary>
     public static void Im2Col(Device d, ArrayView<float> x, ArrayView<float> col, ConvGeometry g)
     {
+        if (d.NativeCpu)
+        {
+            NativeConv.Im2Col(d, x, col, g);
+            return;
+        }
         var (config, range) = d.Elements(g.ColRows * g.N * g.OutH);
         d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ConvGeometry>(Im2ColKernel)(config, range, x, col, g);
     }
@@ -86,6 +91,11 @@ public static class ConvKernels
     /// <summary>Folds col [C·KH·KW, N·OutH·OutW] back into x [N, C, H, W], summing overlaps (or adding onto x).</summary>
     public static void Col2Im(Device d, ArrayView<float> col, ArrayView<float> x, ConvGeometry g, bool accumulate = false)
     {
+        if (d.NativeCpu)
+        {
+            NativeConv.Col2Im(d, col, x, g, accumulate);
+            return;
+        }
         var (config, range) = d.Elements(g.N * g.C * g.H * g.W);
         d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ConvGeometry, int>(Col2ImKernel)(
             config, range, col, x, g, accumulate ? 1 : 0);

@@ -25,19 +25,29 @@ static unsafe class NativeElementwise
     {
         d.Synchronize();
         nint pa = a.Address(), pb = b.Address(), py = y.Address();
-        NativeLoops.For((int)y.Length, (begin, end) =>
+        if (map.Contiguous != 0)
         {
-            float* xa = (float*)pa, xb = (float*)pb, ys = (float*)py;
-            if (map.Contiguous != 0)
+            NativeLoops.For((int)y.Length, (begin, end) =>
             {
+                float* xa = (float*)pa, xb = (float*)pb, ys = (float*)py;
                 for (int i = begin; i < end; i++)
                     ys[i] = op.Apply(xa[i], xb[i]);
-                return;
-            }
-            for (int i = begin; i < end; i++)
+            });
+            return;
+        }
+        // NOTE: one index decomposition per row of the innermost dimension, not per element.
+        int inner = map.D5, sa = map.A5, sb = map.B5;
+        if (y.Length == 0)
+            return;
+        NativeLoops.For((int)y.Length / inner, (begin, end) =>
+        {
+            float* xa = (float*)pa, xb = (float*)pb, ys = (float*)py;
+            for (int row = begin; row < end; row++)
             {
-                map.Map(i, out int ia, out int ib);
-                ys[i] = op.Apply(xa[ia], xb[ib]);
+                map.Map(row * inner, out int ia, out int ib);
+                float* yr = ys + row * inner;
+                for (int k = 0; k < inner; k++)
+                    yr[k] = op.Apply(xa[ia + k * sa], xb[ib + k * sb]);
             }
         });
     }
@@ -46,13 +56,17 @@ static unsafe class NativeElementwise
     {
         d.Synchronize();
         nint px = x.Address(), py = y.Address();
-        NativeLoops.For(count, (begin, end) =>
+        int inner = map.D5, sa = map.A5, sb = map.B5;
+        if (count == 0)
+            return;
+        NativeLoops.For(count / inner, (begin, end) =>
         {
             T* xs = (T*)px, ys = (T*)py;
-            for (int i = begin; i < end; i++)
+            for (int row = begin; row < end; row++)
             {
-                map.Map(i, out int src, out int dst);
-                ys[dst] = xs[src];
+                map.Map(row * inner, out int src, out int dst);
+                for (int k = 0; k < inner; k++)
+                    ys[dst + k * sb] = xs[src + k * sa];
             }
         });
     }
@@ -75,39 +89,37 @@ static unsafe class NativeElementwise
                 new Span<float>((float*)py + begin, end - begin)));
     }
 
-    /// <summary>Same contract and order of additions per output as <see cref="ReductionKernels"/>' single-pass kernel.</summary>
+    /// <summary>The contract of <see cref="ReductionKernels"/>: one value per output, reduced over whole rows of the reduced extent.</summary>
     public static void Reduce<TOp>(Device d, ArrayView<float> x, ArrayView<float> y, int outputs, Broadcast outMap,
         Broadcast reduceMap, int reduceCount, TOp op) where TOp : struct, IReduceOp
     {
         d.Synchronize();
         nint px = x.Address(), py = y.Address();
-        // NOTE: few outputs over long reductions (a full sum) split the reduced range per core.
-        int splits = outputs >= Environment.ProcessorCount || reduceCount < (1 << 15) ? 1 : Environment.ProcessorCount;
+        int inner = reduceMap.D5, stride = reduceMap.A5, rows = inner == 0 ? 0 : reduceCount / inner;
+        // NOTE: few outputs over long reductions (a full sum) split the reduced rows per core.
+        int splits = outputs >= Environment.ProcessorCount || reduceCount < (1 << 15) ? 1 : Math.Min(Environment.ProcessorCount, rows);
         var partial = new float[outputs * splits];
         NativeLoops.For(outputs * splits, (begin, end) =>
         {
             float* xs = (float*)px;
+            int chunk = (rows + splits - 1) / splits;
             for (int item = begin; item < end; item++)
             {
                 int o = item / splits, part = item - o * splits;
-                int chunk = (reduceCount + splits - 1) / splits;
-                int from = part * chunk, to = Math.Min(reduceCount, from + chunk);
+                int from = part * chunk, to = Math.Min(rows, from + chunk);
                 outMap.Map(o, out int baseOffset, out _);
                 float acc = op.Identity;
-                for (int k = from; k < to; k++)
+                for (int row = from; row < to; row++)
                 {
-                    reduceMap.Map(k, out int offset, out _);
-                    acc = op.Combine(acc, xs[baseOffset + offset]);
+                    reduceMap.Map(row * inner, out int offset, out _);
+                    float* run = xs + baseOffset + offset;
+                    for (int k = 0; k < inner; k++)
+                        acc = op.Combine(acc, run[k * stride]);
                 }
                 partial[item] = acc;
             }
         });
         float* ys = (float*)py;
-        if (splits == 1)
-        {
-            partial.AsSpan().CopyTo(new Span<float>(ys, outputs));
-            return;
-        }
         for (int o = 0; o < outputs; o++)
         {
             float acc = op.Identity;
