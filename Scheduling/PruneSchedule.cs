@@ -52,9 +52,11 @@ public sealed class PruneSchedule
     /// <summary>
     /// True when step <paramref name="n"/> recomputes the mask: after the start, on an interval boundary,
     /// in training, with a non-empty window, while the current sparsity is below the target.
+    /// NOTE: the comparison is in float32, as the reference compares its float32 tensor with the target,
+    /// so a target such as 0.7 (0.699999988 in float32) counts as reached once stored.
     /// </summary>
     public bool ShouldUpdateMask(int n, float currentSparsity, bool training, bool windowHasData) =>
-        n > Start && currentSparsity < Sparsity && training && windowHasData && (n - Start) % Interval == 0;
+        n > Start && currentSparsity < (float)Sparsity && training && windowHasData && (n - Start) % Interval == 0;
 
     /// <summary>
     /// The sparsity at step <paramref name="n"/>: sparsity·(1 - (1 - (n - start)/(interval·repetition))³).
