@@ -136,10 +136,9 @@ public class QsparseSeedTests(string kind) : DeviceTest(kind)
         Assert.That(e.Message, Does.Contain("weight").And.Contain("[32, 1, 3, 3]").And.Contain("[16, 1, 3, 3]"));
     }
 
-    [Test]
-    public void NamedNetworkLogsAndListsItsState()
+    /// <summary>The seed's named network, auto-named and run for 241 training forwards.</summary>
+    Sequential TrainedNamedNetwork()
     {
-        using var log = new CapturingLogger();
         var net = new Sequential(
             ("conv", Quantize(Prune(new Conv2d(1, 32, 3, bias: false, device: Device), sparsity: 0.5, start: 200, interval: 10, repetition: 4),
                 bits: 8, timeout: 100, channelwise: 0)),
@@ -152,6 +151,14 @@ public class QsparseSeedTests(string kind) : DeviceTest(kind)
             using var scope = new TensorScope();
             net.Forward(Tensor.Rand(Device, [10, 1, 28, 28], g));
         }
+        return net;
+    }
+
+    [Test]
+    public void NamedNetworkLogsAndListsItsState()
+    {
+        using var log = new CapturingLogger();
+        var net = TrainedNamedNetwork();
         Assert.That(log.Lines.Select(l => l[..l.IndexOf(']')]), Is.EqualTo(new[]
         {
             "[Quantize @ conv.quantize", "[Quantize @ conv_output_quantization",
@@ -168,5 +175,40 @@ public class QsparseSeedTests(string kind) : DeviceTest(kind)
             "conv_output_quantization.decimal (32,)", "conv_output_quantization._n_updates (1,)", "conv_output_quantization.bits ()",
             "conv_output_quantization._quantized (1,)",
         }));
+    }
+
+    [Test]
+    public void IntegerArithmeticMatchesTheFloatPipelineExactly()
+    {
+        using var log = new CapturingLogger();
+        var net = TrainedNamedNetwork();
+        var state = net.StateDict().ToDictionary(kv => kv.Key, kv => HostTensor.From(kv.Value));
+        const int decimalIn = 7, n = 10, c = 32, size = 28, outSize = 26;
+        var rng = new Random(1);
+        var inputInt = Enumerable.Range(0, n * size * size).Select(_ => rng.Next(-128, 127)).ToArray();
+        var outputFloat = net.Forward(Tensor.FromArray(Device, inputInt.Select(v => v / 128f).ToArray(), n, 1, size, size)).ToArray<float>();
+
+        var w = state["conv.weight"].AsFloats();
+        var dw = state["conv.quantize.decimal"].AsFloats();
+        var dOut = state["conv_output_quantization.decimal"].AsFloats();
+        var weightMask = state["conv.prune.mask"].AsBools();
+        var outMask = state["conv_output_pruning.mask"].AsBools();
+        // NOTE: the weight goes to int8 by truncation toward zero, as the quantizer does.
+        var weightInt = w.Select((v, i) => weightMask[i] ? Math.Clamp((int)(v * MathF.Pow(2, dw[i / 9])), -128, 127) : 0).ToArray();
+        for (int b = 0; b < n; b++)
+            for (int o = 0; o < c; o++)
+                for (int y = 0; y < outSize; y++)
+                    for (int x = 0; x < outSize; x++)
+                    {
+                        int acc = 0;
+                        for (int ky = 0; ky < 3; ky++)
+                            for (int kx = 0; kx < 3; kx++)
+                                acc += inputInt[(b * size + y + ky) * size + x + kx] * weightInt[o * 9 + ky * 3 + kx];
+                        int shifted = (int)(acc / MathF.Pow(2, decimalIn + dw[o] - dOut[o]));
+                        int i = (o * outSize + y) * outSize + x;
+                        int outputInt = outMask[i] ? Math.Clamp(shifted, -128, 127) : 0;
+                        Assert.That(outputFloat[b * c * outSize * outSize + i] * MathF.Pow(2, dOut[o]), Is.EqualTo((float)outputInt),
+                            $"sample {b} channel {o} at ({y}, {x})");
+                    }
     }
 }
