@@ -10,6 +10,7 @@ public static class Program
     {
         var root = new RootCommand("qsparse: train, inspect and verify jointly quantized and pruned networks on ILGPU accelerators");
         root.Subcommands.Add(DevicesCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         try
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
