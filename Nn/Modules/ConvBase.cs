@@ -46,10 +46,10 @@ public abstract class ConvBase : Module
     public Size2 OutputPadding { get; }
 
     /// <summary>The weight used by <see cref="Module.Forward"/>.</summary>
-    public virtual Tensor Weight => Slot("weight")!;
+    public virtual Tensor Weight => Effective("weight")!;
 
     /// <summary>The bias used by <see cref="Module.Forward"/>, or null.</summary>
-    public virtual Tensor? Bias => Slot("bias");
+    public virtual Tensor? Bias => Effective("bias");
 
     /// <summary>PyTorch's text: non-default padding, dilation, output padding and bias=False only.</summary>
     public override string ExtraRepr()

@@ -17,9 +17,9 @@ public class Linear : Module
     public int OutFeatures { get; }
 
     /// <summary>The weight used by <see cref="Forward"/>.</summary>
-    public virtual Tensor Weight => Slot("weight")!;
+    public virtual Tensor Weight => Effective("weight")!;
 
-    public virtual Tensor? Bias => Slot("bias");
+    public virtual Tensor? Bias => Effective("bias");
 
     public override Tensor Forward(Tensor input) => Functional.Linear(input, Weight, Bias);
 

@@ -12,6 +12,7 @@ public abstract class Module
     readonly List<string> bufferNames = [];
     readonly Dictionary<string, Tensor?> slots = new();
     readonly List<(string Name, Module Module)> children = [];
+    readonly Dictionary<string, List<Module>> parameterTransforms = new();
 
     protected Module(Device? device = null) => Device = device ?? Defaults.Device;
 
@@ -67,6 +68,54 @@ public abstract class Module
 
     /// <summary>The tensor registered under <paramref name="name"/> (parameter or buffer).</summary>
     protected Tensor? Slot(string name) => slots[name];
+
+    /// <summary>The raw (untransformed) parameter <paramref name="name"/>, or null when unset or absent.</summary>
+    internal Tensor? RawParameter(string name) => parameterNames.Contains(name) ? slots[name] : null;
+
+    /// <summary>Sets parameter <paramref name="name"/> from outside the module (network rewriters such as fuse_bn).</summary>
+    internal void SetParameter(string name, Tensor value) => RegisterParameter(name, value);
+
+    /// <summary>Replaces the existing child <paramref name="name"/> (network rewriters such as fuse_bn and convert).</summary>
+    internal void ReplaceChild(string name, Module module)
+    {
+        if (!children.Exists(c => c.Name == name))
+            throw new KeyNotFoundException($"{TypeName} has no child '{name}'");
+        RegisterModule(name, module);
+    }
+
+    /// <summary>True when this module has a parameter called <paramref name="name"/> (set, not null).</summary>
+    public bool HasParameter(string name) => parameterNames.Contains(name) && slots[name] != null;
+
+    /// <summary>
+    /// Registers <paramref name="transform"/> as child <paramref name="childName"/> and appends it to the
+    /// chain applied to parameter <paramref name="parameter"/> by <see cref="Effective"/>: after
+    /// <c>AddParameterTransform("weight", "prune", p)</c> then <c>("weight", "quantize", q)</c> the layer
+    /// computes with q(p(weight)) while the raw parameter keeps full precision and receives the gradients.
+    /// </summary>
+    public void AddParameterTransform(string parameter, string childName, Module transform)
+    {
+        if (!HasParameter(parameter))
+            throw new ArgumentException($"{TypeName} has no parameter '{parameter}' to transform", nameof(parameter));
+        RegisterModule(childName, transform);
+        if (!parameterTransforms.TryGetValue(parameter, out var chain))
+            parameterTransforms[parameter] = chain = [];
+        chain.Add(transform);
+    }
+
+    /// <summary>
+    /// Parameter <paramref name="name"/> passed through its transforms in registration order (the raw
+    /// parameter when it has none), or null when the parameter is unset.
+    /// NOTE: each call runs the transforms' forwards, which in training mode advance their step counters:
+    /// call it once per forward of this module; read the raw value with <see cref="Slot"/>.
+    /// </summary>
+    protected Tensor? Effective(string name)
+    {
+        var value = slots[name];
+        if (value != null && parameterTransforms.TryGetValue(name, out var chain))
+            foreach (var transform in chain)
+                value = transform.Forward(value);
+        return value;
+    }
 
     // ---- traversal ----
 

@@ -1,12 +1,19 @@
 namespace QSparse.Nn;
 
-/// <summary>Runs its children in order (torch.nn.Sequential); children are named "0", "1", ...</summary>
+/// <summary>Runs its children in order (torch.nn.Sequential); children are named "0", "1", ... unless given names.</summary>
 public sealed class Sequential : Module
 {
     public Sequential(params Module[] modules) : base(modules.FirstOrDefault()?.Device)
     {
         for (int i = 0; i < modules.Length; i++)
             RegisterModule(i.ToString(), modules[i]);
+    }
+
+    /// <summary>Children with given names, in order (PyTorch's <c>Sequential(OrderedDict([...]))</c>).</summary>
+    public Sequential(params (string Name, Module Module)[] modules) : base(modules.FirstOrDefault().Module?.Device)
+    {
+        foreach (var (name, module) in modules)
+            RegisterModule(name, module);
     }
 
     /// <summary>Appends a child named after its position.</summary>

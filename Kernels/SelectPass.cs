@@ -1,0 +1,9 @@
+namespace QSparse.Kernels;
+
+/// <summary>One radix-selection pass (<see cref="SelectionKernels"/>): which digit it reads, under which mask of already fixed bits.</summary>
+public readonly struct SelectPass(int segments, int length, int ranks, int copies, int shift, uint mask)
+{
+    public readonly int Segments = segments, Length = length, Ranks = ranks, Copies = copies, Shift = shift;
+    public readonly uint Mask = mask;
+    public int Queries => Segments * Ranks;
+}

@@ -1,0 +1,83 @@
+using QSparse.Nn;
+using static QSparse.Nn.QSparseOps;
+
+namespace QSparse.Tests;
+
+/// <summary>
+/// The golden end-to-end run (golden/README.md, "train_small") with joint quantization and pruning of
+/// weights and activations: all 36 losses, the decimals, the masks and the evaluation output.
+/// </summary>
+public class TrainSmallQsparseTests(string kind) : DeviceTest(kind)
+{
+    /// <summary>qin → conv1 → bn1 → p1 → q1 → relu → conv2 → relu → maxpool(2) → flatten → fc → log_softmax.</summary>
+    sealed class SmallNetPQ : Module
+    {
+        readonly Module qin, conv1, bn1, p1, q1, conv2, fc;
+
+        public SmallNetPQ(Device device, int e) : base(device)
+        {
+            qin = RegisterModule("qin", Quantize(bits: 8, timeout: 2 * e, channelwise: -1, decimalRange: (1, 7), windowSize: 4, device: device));
+            conv1 = RegisterModule("conv1", Quantize(new Conv2d(1, 4, 3, device: device), bits: 8, timeout: 2 * e, channelwise: 0, biasBits: 16));
+            bn1 = RegisterModule("bn1", new BatchNorm2d(4, device: device));
+            p1 = RegisterModule("p1", Prune(sparsity: 0.5, start: 3 * e, interval: e, repetition: 2, windowSize: 4, device: device));
+            q1 = RegisterModule("q1", Quantize(bits: 8, timeout: 2 * e, windowSize: 4, device: device));
+            conv2 = RegisterModule("conv2", Quantize(Prune(new Conv2d(4, 8, 3, device: device), sparsity: 0.5, start: 3 * e, interval: e, repetition: 2),
+                bits: 8, timeout: 2 * e, channelwise: 0));
+            fc = RegisterModule("fc", Quantize(Prune(new Linear(200, 10, device: device), sparsity: 0.5, start: 3 * e, interval: e, repetition: 2),
+                bits: 8, timeout: 2 * e, channelwise: -1));
+        }
+
+        public override Tensor Forward(Tensor x)
+        {
+            x = q1.Forward(p1.Forward(bn1.Forward(conv1.Forward(qin.Forward(x))))).Relu();
+            x = Functional.MaxPool2d(conv2.Forward(x).Relu(), 2);
+            return Functional.LogSoftmax(fc.Forward(x.Flatten(1)), 1);
+        }
+    }
+
+    [Test]
+    public void LossesDecimalsMasksAndEvaluationMatchTheReference()
+    {
+        using var log = new CapturingLogger();
+        var init = Golden.Tensors("train_small_init.safetensors");
+        var final = Golden.Tensors("train_small_final.safetensors");
+        var json = Golden.Json("train_small.json");
+        var expected = json["losses"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+
+        var model = new SmallNetPQ(Device, json["E"]!.GetValue<int>());
+        model.LoadStateDict(init.Where(kv => !kv.Key.StartsWith('x') && kv.Key != "ys").ToDictionary(kv => kv.Key, kv => kv.Value), strict: false);
+        using var sgd = new SGD(model.Parameters(), lr: 0.05, momentum: 0.9);
+        var xs = init["xs"];
+        var ys = init["ys"];
+        int batch = xs.Shape[1], imageBytes = xs.Shape.Skip(1).Aggregate(1, (a, b) => a * b) * 4, labelBytes = batch * 4;
+        for (int step = 0; step < expected.Length; step++)
+        {
+            using var scope = new TensorScope();
+            var x = Tensor.FromBytes(Device, xs.Data.AsSpan(step * imageBytes, imageBytes), xs.Shape[1..], DType.Float32);
+            var y = Tensor.FromBytes(Device, ys.Data.AsSpan(step * labelBytes, labelBytes), [batch], DType.Int32);
+            var loss = Functional.NllLoss(model.Forward(x), y);
+            sgd.ZeroGrad();
+            loss.Backward();
+            sgd.Step();
+            Assert.That(loss.Item(), Is.EqualTo(expected[step]).Within(1e-4), $"loss {step}");
+        }
+
+        foreach (var (key, value) in model.StateDict())
+        {
+            var want = final[key];
+            if (key.EndsWith("decimal") || key.EndsWith("_n_updates") || key.EndsWith("_quantized") || key.EndsWith("_cur_sparsity"))
+                Assert.That(HostTensor.From(value).Data, Is.EqualTo(want.Data), key);
+            else if (key.EndsWith("mask"))
+            {
+                var got = value.ToArray<bool>();
+                var wanted = want.AsBools();
+                double agree = got.Zip(wanted).Count(p => p.First == p.Second) / (double)got.Length;
+                Assert.That(agree, Is.GreaterThanOrEqualTo(0.995), key);
+            }
+        }
+        model.Eval();
+        using var evalScope = new TensorScope();
+        var yEval = model.Forward(init["x_eval"].ToDevice(Device)).ToArray<float>();
+        Tolerance.AssertClose(yEval, final["y_eval"].AsFloats(), 0, 1e-3, "y_eval");
+    }
+}
