@@ -25,7 +25,10 @@ public static class LayerTable
         }
         // NOTE: redirected output gets a plain ASCII table, so logs and scripts read it without box-drawing characters.
         if (!ProgressLine.Interactive)
+        {
             table.Border(TableBorder.Ascii);
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 120);
+        }
         AnsiConsole.Write(table);
     }
 
