@@ -10,6 +10,9 @@ public static class Program
     {
         var root = new RootCommand("qsparse: train, inspect and verify jointly quantized and pruned networks on ILGPU accelerators");
         root.Subcommands.Add(DevicesCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(InspectCommand.Create());
         try
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

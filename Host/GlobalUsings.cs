@@ -1,0 +1,2 @@
+global using QSparse.Kernels;
+global using QSparse.Nn;

@@ -1,0 +1,36 @@
+namespace QSparse.Host.Training;
+
+/// <summary>A model's mean negative log-likelihood and accuracy on a data set.</summary>
+/// <param name="Loss">Mean NLL over the examples.</param>
+/// <param name="Accuracy">Fraction classified correctly.</param>
+/// <param name="Count">Examples evaluated.</param>
+public sealed record Evaluation(double Loss, double Accuracy, int Count)
+{
+    /// <summary>
+    /// Evaluates <paramref name="model"/> in evaluation mode on the first <paramref name="limit"/> (default all)
+    /// examples of <paramref name="data"/>, <paramref name="batchSize"/> at a time, and puts it back in training mode.
+    /// </summary>
+    public static Evaluation Run(Module model, Data.ImageDataset data, int batchSize, int? limit = null)
+    {
+        int count = Math.Min(limit ?? data.Count, data.Count);
+        double lossSum = 0, correct = 0;
+        model.Eval();
+        try
+        {
+            for (int start = 0; start < count; start += batchSize)
+            {
+                using var scope = new TensorScope();
+                using var noGrad = Autograd.NoGrad();
+                var (x, y) = data.Batch(Enumerable.Range(start, Math.Min(batchSize, count - start)).ToArray());
+                var logProbs = model.Forward(x);
+                lossSum += Functional.NllLoss(logProbs, y, Reduction.Sum).Item();
+                correct += logProbs.ArgMax(1).Eq(y).To(DType.Float32).Sum().Item();
+            }
+        }
+        finally
+        {
+            model.Train();
+        }
+        return new Evaluation(lossSum / Math.Max(count, 1), correct / Math.Max(count, 1), count);
+    }
+}

@@ -1,0 +1,57 @@
+namespace QSparse.Host.Training;
+
+/// <summary>
+/// Everything that shapes the trained network and its QSPARSE schedule. Saved in the checkpoint's
+/// extras (as int64 scalars under "config."), so eval, inspect, verify-int and --resume rebuild the same network.
+/// </summary>
+/// <param name="Mode">What QSPARSE does.</param>
+/// <param name="Prune">What the pruners act on (ignored without pruning).</param>
+/// <param name="Order">Which starts first when both run.</param>
+/// <param name="Window">The activation quantizers' and pruners' window size.</param>
+/// <param name="FuseBn">Whether BatchNorm is folded into the layer before it when quantization starts.</param>
+/// <param name="StepsPerEpoch">E, the schedule's unit.</param>
+public sealed record NetworkConfig(TrainMode Mode, PruneTarget Prune, QsparseOrder Order, int Window, bool FuseBn, int StepsPerEpoch)
+{
+    const string Prefix = "config.";
+
+    /// <summary>True when quantizers are part of the network.</summary>
+    public bool Quantizes => Mode is TrainMode.Quantize or TrainMode.QuantizePrune;
+
+    /// <summary>True when pruners are part of the network.</summary>
+    public bool Prunes => Mode is TrainMode.Prune or TrainMode.QuantizePrune;
+
+    /// <summary>The checkpoint extras that record this configuration.</summary>
+    public IEnumerable<KeyValuePair<string, HostTensor>> ToExtras() =>
+        new (string Name, long Value)[]
+        {
+            ("mode", (long)Mode), ("prune", (long)Prune), ("order", (long)Order),
+            ("window", Window), ("fuse_bn", FuseBn ? 1 : 0), ("steps_per_epoch", StepsPerEpoch),
+        }.Select(e => CheckpointExtras.Int64(Prefix + e.Name, e.Value));
+
+    /// <summary>The configuration recorded in a checkpoint's extras; a checkpoint without it is an error naming the missing key.</summary>
+    public static NetworkConfig FromExtras(IReadOnlyDictionary<string, HostTensor> extras, string path) => new(
+        ReadEnum<TrainMode>(extras, "mode", path), ReadEnum<PruneTarget>(extras, "prune", path), ReadEnum<QsparseOrder>(extras, "order", path),
+        (int)Read(extras, "window", path), Read(extras, "fuse_bn", path) != 0, (int)Read(extras, "steps_per_epoch", path));
+
+    static long Read(IReadOnlyDictionary<string, HostTensor> extras, string name, string path) =>
+        CheckpointExtras.ReadInt64(extras, Prefix + name, path);
+
+    static T ReadEnum<T>(IReadOnlyDictionary<string, HostTensor> extras, string name, string path) where T : struct, Enum
+    {
+        long value = Read(extras, name, path);
+        return Enum.IsDefined(typeof(T), (int)value)
+            ? (T)(object)(int)value
+            : throw new InvalidDataException($"{path}: '{Checkpoint.ExtraPrefix}{Prefix}{name}' is {value}, not a known {typeof(T).Name}");
+    }
+
+    /// <summary>The configuration recorded in the checkpoint at <paramref name="path"/> (read before the model is built).</summary>
+    public static NetworkConfig Read(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{path}: no such checkpoint", path);
+        var extras = SafeTensors.Read(path)
+            .Where(kv => kv.Key.StartsWith(Checkpoint.ExtraPrefix, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[Checkpoint.ExtraPrefix.Length..], kv => kv.Value);
+        return FromExtras(extras, path);
+    }
+}
