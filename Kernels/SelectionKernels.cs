@@ -29,7 +29,7 @@ public static class SelectionKernels
 
     /// <summary>
     /// Counts, per query, the current digit of every key of its row that matches the query's prefix.
-    /// Thread t adds into histogram copy t % Copies, so CPU threads never contend.
+    /// Thread t adds into histogram copy t % Copies: on the CPU each thread owns one and skips atomics.
     /// </summary>
     static void HistogramKernel<TKeys>(ElementRange r, TKeys keys, ArrayView<uint> prefix, ArrayView<int> histogram,
         SelectPass p) where TKeys : struct, ISelectKeys
@@ -45,7 +45,13 @@ public static class SelectionKernels
             int q0 = i / p.Length * p.Ranks;
             for (int k = 0; k < p.Ranks; k++)
                 if ((key & p.Mask) == prefix[q0 + k])
-                    Atomic.Add(ref histogram[(copyBase + q0 + k) * Bins + digit], 1);
+                {
+                    int at = (copyBase + q0 + k) * Bins + digit;
+                    if (p.Exclusive != 0)
+                        histogram[at]++;
+                    else
+                        Atomic.Add(ref histogram[at], 1);
+                }
         }
     }
 
@@ -113,8 +119,10 @@ public static class SelectionKernels
     {
         int rankCount = (int)ranks.Length, queries = segments * rankCount, count = segments * length;
         var (config, range) = d.Elements(count);
-        // One histogram per CPU thread (no contention); on GPUs a few copies spread the atomics.
-        int copies = (int)Math.Clamp((1L << 24) / ((long)queries * Bins), 1, d.IsCpu ? config.GridDim.X : 16);
+        // One histogram per CPU thread (plain increments); on GPUs a few copies spread the atomics.
+        int threads = config.GridDim.X * config.GroupDim.X;
+        int copies = (int)Math.Clamp((1L << 24) / ((long)queries * Bins), 1, d.IsCpu ? threads : 16);
+        int exclusive = copies == threads ? 1 : 0;
         var remainingBuffer = d.Pool.Rent((long)queries * sizeof(int));
         var histogramBuffer = d.Pool.Rent((long)copies * queries * Bins * sizeof(int));
         try
@@ -131,7 +139,7 @@ public static class SelectionKernels
             {
                 int shift = 32 - DigitBits * (pass + 1);
                 uint mask = pass == 0 ? 0u : 0xFFFFFFFFu << (32 - DigitBits * pass);
-                var p = new SelectPass(segments, length, rankCount, copies, shift, mask);
+                var p = new SelectPass(segments, length, rankCount, copies, exclusive, shift, mask);
                 histogramKernel(config, range, keys, selected, histogram, p);
                 chooseKernel(cq, rq, histogram, selected, remaining, p);
             }
