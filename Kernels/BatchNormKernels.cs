@@ -119,6 +119,11 @@ public static class BatchNormKernels
     public static void Stats(Device d, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
         ArrayView<float> runningMean, ArrayView<float> runningVar, ChannelShape s, float momentum, bool update)
     {
+        if (d.NativeCpu)
+        {
+            NativeBatchNorm.Stats(d, x, mean, var, runningMean, runningVar, s, momentum, update);
+            return;
+        }
         var (config, range) = d.Elements(s.Channels);
         d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ChannelShape, float, int>(StatsKernel)(config, range, x, mean, var, runningMean, runningVar, s, momentum,
@@ -129,6 +134,11 @@ public static class BatchNormKernels
     public static void Normalize(Device d, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
         ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps)
     {
+        if (d.NativeCpu)
+        {
+            NativeBatchNorm.Normalize(d, x, mean, var, weight, bias, y, s, eps);
+            return;
+        }
         var (config, range) = d.Elements((int)y.Length);
         d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ChannelShape, float>(NormalizeKernel)(config, range, x, mean, var, weight, bias, y, s, eps);
@@ -139,6 +149,11 @@ public static class BatchNormKernels
         ArrayView<float> var, ArrayView<float> weight, ArrayView<float> gradWeight, ArrayView<float> gradBias,
         ArrayView<float> gradIn, ChannelShape s, float eps, bool training)
     {
+        if (d.NativeCpu)
+        {
+            NativeBatchNorm.Backward(d, x, gradOut, mean, var, weight, gradWeight, gradBias, gradIn, s, eps, training);
+            return;
+        }
         var (c1, r1) = d.Elements(s.Channels);
         d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ChannelShape, float>(ChannelGradKernel)(c1, r1, x, gradOut, mean, var, gradWeight, gradBias, s, eps);

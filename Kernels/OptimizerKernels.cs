@@ -76,16 +76,22 @@ public static class OptimizerKernels
             if (i < 0) return;
             if (i == 0)
                 step[0] = p.Step;
-            float g = grad[i];
-            if (p.WeightDecay != 0f)
-                g = AddScaled(g, p.WeightDecay, param[i]);
-            float sa = squareAvg[i] * p.Rho + p.OneMinusRho * g * g;
-            squareAvg[i] = sa;
-            float std = XMath.Sqrt(sa + p.Eps);
-            float delta = XMath.Sqrt(accDelta[i] + p.Eps) / std * g;
-            accDelta[i] = accDelta[i] * p.Rho + p.OneMinusRho * delta * delta;
-            param[i] = AddScaled(param[i], -p.Lr, delta);
+            AdadeltaUpdate(ref param[i], grad[i], ref squareAvg[i], ref accDelta[i], p);
         }
+    }
+
+    /// <summary>One element of an Adadelta step; shared by the kernel and the native CPU path.</summary>
+    internal static void AdadeltaUpdate(ref float param, float grad, ref float squareAvg, ref float accDelta, AdadeltaParams p)
+    {
+        float g = grad;
+        if (p.WeightDecay != 0f)
+            g = AddScaled(g, p.WeightDecay, param);
+        float sa = squareAvg * p.Rho + p.OneMinusRho * g * g;
+        squareAvg = sa;
+        float std = XMath.Sqrt(sa + p.Eps);
+        float delta = XMath.Sqrt(accDelta + p.Eps) / std * g;
+        accDelta = accDelta * p.Rho + p.OneMinusRho * delta * delta;
+        param = AddScaled(param, -p.Lr, delta);
     }
 
     /// <summary>
@@ -112,6 +118,11 @@ public static class OptimizerKernels
     public static void Adadelta(Device d, ArrayView<float> param, ArrayView<float> grad, ArrayView<float> step,
         ArrayView<float> squareAvg, ArrayView<float> accDelta, AdadeltaParams p)
     {
+        if (d.NativeCpu)
+        {
+            NativeOptimizers.Adadelta(d, param, grad, step, squareAvg, accDelta, p);
+            return;
+        }
         var (config, range) = d.Elements((int)param.Length);
         d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdadeltaParams>(
             AdadeltaKernel)(config, range, param, grad, step, squareAvg, accDelta, p);

@@ -83,6 +83,11 @@ public static class PoolingKernels
     /// <summary>y and indices [Planes, OutH, OutW] from x [Planes, H, W].</summary>
     public static void MaxForward(Device d, ArrayView<float> x, ArrayView<float> y, ArrayView<int> indices, Pool2dShape s)
     {
+        if (d.NativeCpu && NativePooling.Handles(s))
+        {
+            NativePooling.MaxForward(d, x, y, indices, s);
+            return;
+        }
         var (config, range) = d.Elements(s.OutputCount);
         d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<int>, Pool2dShape>(MaxForwardKernel)(
             config, range, x, y, indices, s);
@@ -92,6 +97,11 @@ public static class PoolingKernels
     public static void MaxBackward(Device d, ArrayView<float> gradOut, ArrayView<int> indices, ArrayView<float> gradIn,
         Pool2dShape s)
     {
+        if (d.NativeCpu && NativePooling.Handles(s))
+        {
+            NativePooling.MaxBackward(d, gradOut, indices, gradIn, s);
+            return;
+        }
         var (config, range) = d.Elements((int)gradIn.Length);
         d.Kernel<ElementRange, ArrayView<float>, ArrayView<int>, ArrayView<float>, Pool2dShape>(MaxBackwardKernel)(
             config, range, gradOut, indices, gradIn, s);

@@ -19,7 +19,7 @@ public static class RandomKernels
     }
 
     /// <summary>A uniform float in [0, 1) with 24 random bits.</summary>
-    static float Uniform(ulong seed, ulong counter) =>
+    internal static float Uniform(ulong seed, ulong counter) =>
         (Mix(seed + counter * 0x9E3779B97F4A7C15UL) >> 40) * (1f / 16777216f);
 
     static void UniformKernel(ElementRange r, ArrayView<float> y, ulong seed, ulong offset, float low, float high)
@@ -74,7 +74,22 @@ public static class RandomKernels
 
     public static void Bernoulli(Device d, ArrayView<float> y, ulong seed, ulong offset, float keep, float scale)
     {
+        if (d.NativeCpu)
+        {
+            d.Synchronize();
+            NativeBernoulli(y.Address(), (int)y.Length, seed, offset, keep, scale);
+            return;
+        }
         var (config, range) = d.Elements((int)y.Length);
         d.Kernel<ElementRange, ArrayView<float>, ulong, ulong, float, float>(BernoulliKernel)(config, range, y, seed, offset, keep, scale);
     }
+
+    /// <summary>The native path of <see cref="Bernoulli"/>: the same counters, so the same masks.</summary>
+    static unsafe void NativeBernoulli(nint py, int count, ulong seed, ulong offset, float keep, float scale) =>
+        NativeLoops.For(count, (begin, end) =>
+        {
+            float* ys = (float*)py;
+            for (int i = begin; i < end; i++)
+                ys[i] = Uniform(seed, offset + (ulong)i) < keep ? scale : 0f;
+        });
 }
