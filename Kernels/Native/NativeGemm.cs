@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -11,7 +12,7 @@ namespace QSparse.Kernels;
 /// </summary>
 static unsafe class NativeGemm
 {
-    const int MR = 6, NR = 16, KC = 256, NC = 2048;
+    const int MR = 4, NR = 16, KC = 256, NC = 2048;
 
     /// <summary>True where the micro-kernel's instructions exist (else the ILGPU kernel runs).</summary>
     public static bool Supported => Avx2.IsSupported && Fma.IsSupported;
@@ -33,7 +34,8 @@ static unsafe class NativeGemm
         for (int n0 = 0; n0 < s.N; n0 += NC)
         {
             int nc = Math.Min(NC, s.N - n0), panelsN = (nc + NR - 1) / NR;
-            var bPacked = new float[panelsN * NR * KC];
+            // NOTE: pooled, not allocated: a fresh 2 MB panel per call lands on the large-object heap and triggers gen-2 GCs.
+            var bPacked = ArrayPool<float>.Shared.Rent(panelsN * NR * KC);
             for (int k0 = 0; k0 < s.K; k0 += KC)
             {
                 int kc = Math.Min(KC, s.K - k0);
@@ -59,6 +61,7 @@ static unsafe class NativeGemm
                     }, _ => { });
                 }
             }
+            ArrayPool<float>.Shared.Return(bPacked);
         }
     }
 
@@ -97,7 +100,7 @@ static unsafe class NativeGemm
     static void MicroKernel(float* ap, float* bp, int kc, float* c, GemmShape s, int m0, int n0, int mr, int nr, bool first)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
-            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+            c30 = default, c31 = default;
         for (int k = 0; k < kc; k++)
         {
             var b0 = Avx.LoadVector256(bp);
@@ -110,10 +113,6 @@ static unsafe class NativeGemm
             c20 = Fma.MultiplyAdd(a2, b0, c20); c21 = Fma.MultiplyAdd(a2, b1, c21);
             var a3 = Vector256.Create(ap[3]);
             c30 = Fma.MultiplyAdd(a3, b0, c30); c31 = Fma.MultiplyAdd(a3, b1, c31);
-            var a4 = Vector256.Create(ap[4]);
-            c40 = Fma.MultiplyAdd(a4, b0, c40); c41 = Fma.MultiplyAdd(a4, b1, c41);
-            var a5 = Vector256.Create(ap[5]);
-            c50 = Fma.MultiplyAdd(a5, b0, c50); c51 = Fma.MultiplyAdd(a5, b1, c51);
             ap += MR;
             bp += NR;
         }
@@ -122,8 +121,6 @@ static unsafe class NativeGemm
         Avx.Store(block + 1 * NR, c10); Avx.Store(block + 1 * NR + 8, c11);
         Avx.Store(block + 2 * NR, c20); Avx.Store(block + 2 * NR + 8, c21);
         Avx.Store(block + 3 * NR, c30); Avx.Store(block + 3 * NR + 8, c31);
-        Avx.Store(block + 4 * NR, c40); Avx.Store(block + 4 * NR + 8, c41);
-        Avx.Store(block + 5 * NR, c50); Avx.Store(block + 5 * NR + 8, c51);
         for (int i = 0; i < mr; i++)
         {
             float* row = c + (long)(m0 + i) * s.CM + (long)n0 * s.CN;
