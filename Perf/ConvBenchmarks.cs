@@ -17,7 +17,7 @@ public class ConvBenchmarks
     MemoryBuffer1D<float, Stride1D.Dense> x = null!, w = null!, y = null!;
     ConvGeometry g;
 
-    [Params("cpu")]
+    [Params("cpu", "cpu-accelerator")]
     public string DeviceName { get; set; } = "cpu";
 
     [GlobalSetup]

@@ -7,7 +7,7 @@ using Device = QSparse.Kernels.Device;
 namespace QSparse.Perf;
 
 /// <summary>
-/// GEMM on the CPU accelerator: square 512³ and 2048³, and the conv-shaped im2col product
+/// GEMM on both CPU paths: square 512³ and 2048³, and the conv-shaped im2col product
 /// (64 images × [64×288]·[288×576]). GFLOP/s = <see cref="GemmShape.Flops"/> / time.
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 3, invocationCount: 1)]
@@ -17,6 +17,10 @@ public class MatMulBenchmarks
     [Params("512x512x512", "2048x2048x2048", "conv64x(64x576x288)")]
     public string Shape { get; set; } = "";
 
+    /// <summary>cpu (native path) or cpu-accelerator (ILGPU's kernels).</summary>
+    [Params("cpu", "cpu-accelerator")]
+    public string DeviceName { get; set; } = "cpu";
+
     Device device = null!;
     MemoryBuffer1D<float, Stride1D.Dense> a = null!, b = null!, c = null!;
     GemmShape shape;
@@ -24,7 +28,7 @@ public class MatMulBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        device = Device.Open("cpu");
+        device = Device.Open(DeviceName);
         shape = Shape switch
         {
             "512x512x512" => GemmShape.RowMajor(512, 512, 512),

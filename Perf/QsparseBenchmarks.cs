@@ -19,7 +19,7 @@ public class QsparseBenchmarks
     readonly LinearQuantizer quantizer = new();
     readonly UnstructuredPruneCallback prune = new();
 
-    [Params("cpu")]
+    [Params("cpu", "cpu-accelerator")]
     public string DeviceName { get; set; } = "cpu";
 
     [GlobalSetup]

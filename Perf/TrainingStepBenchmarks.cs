@@ -16,7 +16,7 @@ public class TrainingStepBenchmarks
     Adadelta optimizer = null!;
     Tensor x = null!, y = null!;
 
-    [Params("cpu")]
+    [Params("cpu", "cpu-accelerator")]
     public string DeviceName { get; set; } = "cpu";
 
     [GlobalSetup]
