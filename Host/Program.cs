@@ -13,9 +13,18 @@ public static class Program
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
+        root.Subcommands.Add(VerifyIntCommand.Create());
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var parse = root.Parse(args);
+            // NOTE: System.CommandLine answers a bad value with the whole help and exit code 0; one line and 2 is clearer for people and scripts.
+            if (parse.Errors.Count > 0)
+            {
+                foreach (var error in parse.Errors)
+                    Console.Error.WriteLine($"error: {error.Message.ReplaceLineEndings(" ").Replace("\t", "")}");
+                return 2;
+            }
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException
                                       or IOException or KeyNotFoundException or UnauthorizedAccessException)

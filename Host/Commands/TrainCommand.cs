@@ -30,7 +30,7 @@ static class TrainCommand
         var seed = new Option<ulong?>("--seed") { Description = "seed of the initial weights, dropout and data order (default 1)" };
         var limitTrain = new Option<int?>("--limit-train") { Description = $"training examples per epoch (quickstart {QuickstartExamples}, full: all)" };
         var limitTest = new Option<int?>("--limit-test") { Description = $"test examples of the evaluations between epochs (quickstart {QuickstartTestLimit}); the last one uses all" };
-        var fuseBn = new Option<bool?>("--fuse-bn") { Description = "fold BatchNorm into the layer before it when quantization starts, so verify-int can prove the network (not implemented yet)" };
+        var fuseBn = new Option<bool?>("--fuse-bn") { Description = "fold BatchNorm into the layer before it when quantization starts, so verify-int can prove the network in integers (default: on in the quickstart when quantizing; --fuse-bn false turns it off)" };
         var save = new Option<string>("--save") { Description = "checkpoint to write after each epoch", DefaultValueFactory = _ => "qsparse-mnist.safetensors" };
         var plot = new Option<string?>("--plot") { Description = "PNG plot of loss, accuracy and sparsity (default: the checkpoint's name with .png)" };
         var resume = new Option<string?>("--resume") { Description = "continue the run saved in this checkpoint (same flags)" };
@@ -44,13 +44,14 @@ static class TrainCommand
         command.SetAction(parse =>
         {
             bool full = parse.GetValue(recipe) == "full";
+            var trainMode = Parse<TrainMode>(parse.GetValue(mode), "--mode") ?? TrainMode.QuantizePrune;
             var options = new TrainOptions
             {
-                Mode = Parse<TrainMode>(parse.GetValue(mode), "--mode") ?? TrainMode.QuantizePrune,
+                Mode = trainMode,
                 Prune = Parse<PruneTarget>(parse.GetValue(prune), "--prune") ?? PruneTarget.Both,
                 Order = Parse<QsparseOrder>(parse.GetValue(order), "--order") ?? QsparseOrder.QuantizeFirst,
                 Window = parse.GetValue(window) ?? 8,
-                FuseBn = parse.GetValue(fuseBn) ?? false,
+                FuseBn = parse.GetValue(fuseBn) ?? (!full && trainMode is TrainMode.Quantize or TrainMode.QuantizePrune),
                 Epochs = parse.GetValue(epochs) ?? (full ? 14 : QuickstartEpochs),
                 BatchSize = parse.GetValue(batchSize) ?? 64,
                 Lr = parse.GetValue(lr) ?? 1.0,
@@ -107,7 +108,7 @@ static class TrainCommand
             trainer.Save(savePath);
         }
         last ??= trainer.Evaluate(true);
-        LayerTable.Print(QsparseLayerState.FromStateDict(HostState(trainer.Model)));
+        LayerTable.Print(QsparseLayerState.FromStateDict(HostState(trainer.Model)), QsparseMnistNet.OutputOf);
         history.SavePlot(plotPath);
         Console.WriteLine($"checkpoint: {savePath}, plot: {plotPath}");
         Console.WriteLine(ResultLine.Format(last, clock.Elapsed.TotalSeconds));

@@ -3,25 +3,36 @@ using Spectre.Console;
 
 namespace QSparse.Host.Reporting;
 
-/// <summary>The end-of-training table: one row per QSPARSE layer with its decimal bits and mask sparsity.</summary>
+/// <summary>
+/// The end-of-training table: one row per network layer (the input quantizer first) with its weight
+/// quantizer's decimal bits (mean, min, max), weight sparsity, its output quantizer's decimal bits and
+/// its activation mask's sparsity.
+/// </summary>
 public static class LayerTable
 {
-    /// <summary>Prints the table of <paramref name="layers"/> (or a line saying there are none: a float network).</summary>
-    public static void Print(IReadOnlyList<QsparseLayerState> layers)
+    /// <summary>
+    /// Prints the table of <paramref name="layers"/> (or a line saying there are none: a float network).
+    /// <paramref name="outputOf"/> maps each activation operator's path to the layer whose output it acts on
+    /// ("q1" → "conv1"); an unmapped activation operator (the input quantizer) is a row of its own.
+    /// </summary>
+    public static void Print(IReadOnlyList<QsparseLayerState> layers, IReadOnlyDictionary<string, string> outputOf)
     {
         if (layers.Count == 0)
         {
             Console.WriteLine("no quantized or pruned layers (full precision)");
             return;
         }
-        var table = new Table().AddColumns("layer", "target", "decimal mean", "decimal min", "decimal max", "weight sparsity", "activation sparsity");
-        foreach (var l in layers)
+        var table = new Table().AddColumns("layer", "weight decimal mean", "min", "max", "weight sparsity", "output decimal", "activation sparsity");
+        foreach (var row in layers.GroupBy(l => l.Target == "activation" ? outputOf.GetValueOrDefault(l.Path, l.Path) : l.Path[..l.Path.LastIndexOf('.')]))
         {
-            var d = l.Decimals;
-            table.AddRow(l.Path, l.Target,
-                d == null ? "-" : F(d.Average(v => (double)v), "0.###"), d == null ? "-" : F(d.Min(), "0"), d == null ? "-" : F(d.Max(), "0"),
-                l.MaskSparsity is { } ws && l.Target != "activation" ? F(ws, "0.0000") : "-",
-                l.MaskSparsity is { } a && l.Target == "activation" ? F(a, "0.0000") : "-");
+            var weights = row.FirstOrDefault(l => l.Target == "weight" && l.Decimals != null)?.Decimals;
+            var output = row.FirstOrDefault(l => l.Target == "activation" && l.Decimals != null)?.Decimals;
+            table.AddRow(row.Key,
+                weights == null ? "-" : F(weights.Average(v => (double)v), "0.###"), weights == null ? "-" : F(weights.Min(), "0"),
+                weights == null ? "-" : F(weights.Max(), "0"),
+                Sparsity(row.FirstOrDefault(l => l.Target == "weight" && l.MaskSparsity != null)),
+                output == null ? "-" : string.Join(" ", output.Distinct().Select(d => F(d, "0"))),
+                Sparsity(row.FirstOrDefault(l => l.Target == "activation" && l.MaskSparsity != null)));
         }
         // NOTE: redirected output gets a plain ASCII table, so logs and scripts read it without box-drawing characters.
         if (!ProgressLine.Interactive)
@@ -31,6 +42,8 @@ public static class LayerTable
         }
         AnsiConsole.Write(table);
     }
+
+    static string Sparsity(QsparseLayerState? layer) => layer?.MaskSparsity is { } s ? F(s, "0.0000") : "-";
 
     static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
 }

@@ -10,8 +10,8 @@ namespace QSparse.Host.Training;
 public sealed class QsparseMnistNet : Module
 {
     readonly Conv2d conv1, conv2;
-    readonly BatchNorm2d bn1, bn2;
-    readonly BatchNorm1d bn3;
+    // NOTE: not readonly: FoldBatchNorm replaces them with the Identity modules fuse_bn leaves in their place.
+    Module bn1, bn2, bn3;
     readonly Dropout dropout1, dropout2;
     readonly Linear fc1, fc2;
     readonly Module? qin, p1, q1, p2, q2, p3, q3;
@@ -52,14 +52,54 @@ public sealed class QsparseMnistNet : Module
         AutoNamePruneQuantizeLayers(this);
     }
 
+    /// <summary>The network layer each activation operator acts on the output of (the input quantizer stands for the input).</summary>
+    public static readonly IReadOnlyDictionary<string, string> OutputOf = new Dictionary<string, string>
+    {
+        ["qin"] = "input (qin)", ["p1"] = "conv1", ["q1"] = "conv1", ["p2"] = "conv2", ["q2"] = "conv2", ["p3"] = "fc1", ["q3"] = "fc1",
+    };
+
+    /// <summary>
+    /// The first training step at which a quantizer collects its window (timeout - window_size + 1, the
+    /// earliest over all quantizers): with --fuse-bn the BatchNorms are folded before it, so every decimal
+    /// is searched on the folded network.
+    /// </summary>
+    public long FoldStep => NamedModules().Select(m => m.Module).OfType<QuantizeLayer>()
+        .Select(q => Math.Max(0L, q.Timeout - q.WindowSize + 1)).DefaultIfEmpty(long.MaxValue).Min();
+
+    /// <summary>True once <see cref="FoldBatchNorm"/> has run: no BatchNorm between a layer and its output quantizer.</summary>
+    public bool BatchNormFolded => bn1 is Identity;
+
+    /// <summary>
+    /// Called with each named intermediate result of <see cref="Forward"/>: "qin" (the quantized input),
+    /// "conv1", "conv2", "fc1", "fc2" (each layer's output, BatchNorm not applied) and "q1", "q2", "q3"
+    /// (the output quantizers' results, before ReLU). For verify-int; null (the default) records nothing.
+    /// </summary>
+    public Action<string, Tensor>? Probe { get; set; }
+
+    /// <summary>Folds bn1, bn2 and bn3 into conv1, conv2 and fc1 with <see cref="FuseBn"/> (their running statistics); idempotent.</summary>
+    public void FoldBatchNorm()
+    {
+        if (BatchNormFolded)
+            return;
+        FuseBn(this);
+        var children = NamedChildren().ToDictionary(c => c.Name, c => c.Module);
+        (bn1, bn2, bn3) = (children["bn1"], children["bn2"], children["bn3"]);
+    }
+
     public override Tensor Forward(Tensor input)
     {
-        var x = Apply(qin, input);
-        x = Apply(q1, Apply(p1, bn1.Forward(conv1.Forward(x)))).Relu();
-        x = Apply(q2, Apply(p2, bn2.Forward(conv2.Forward(x)))).Relu();
+        var x = Tap("qin", Apply(qin, input));
+        x = Tap("q1", Apply(q1, Apply(p1, bn1.Forward(Tap("conv1", conv1.Forward(x)))))).Relu();
+        x = Tap("q2", Apply(q2, Apply(p2, bn2.Forward(Tap("conv2", conv2.Forward(x)))))).Relu();
         x = dropout1.Forward(Functional.MaxPool2d(x, 2)).Flatten(1);
-        x = dropout2.Forward(Apply(q3, Apply(p3, bn3.Forward(fc1.Forward(x)))).Relu());
-        return Functional.LogSoftmax(fc2.Forward(x), 1);
+        x = dropout2.Forward(Tap("q3", Apply(q3, Apply(p3, bn3.Forward(Tap("fc1", fc1.Forward(x)))))).Relu());
+        return Functional.LogSoftmax(Tap("fc2", fc2.Forward(x)), 1);
+    }
+
+    Tensor Tap(string name, Tensor x)
+    {
+        Probe?.Invoke(name, x);
+        return x;
     }
 
     static Tensor Apply(Module? m, Tensor x) => m?.Forward(x) ?? x;

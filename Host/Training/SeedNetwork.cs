@@ -6,8 +6,19 @@ public static class SeedNetwork
     /// <summary>The network, its weights initialised from <paramref name="generator"/>, which its dropout layers also draw from.</summary>
     public static Module Create(Device device, NetworkConfig config, Generator generator)
     {
-        if (config.FuseBn)
-            throw new InvalidOperationException("--fuse-bn is not implemented yet: leave it out");
+        if (config.FuseBn && !config.Quantizes)
+            throw new ArgumentException("--fuse-bn folds BatchNorm when quantization starts: it needs --mode quantize or quantize+prune");
         return config.Mode == TrainMode.Float ? new MnistNet(device, generator) : new QsparseMnistNet(device, config, generator);
+    }
+
+    /// <summary>
+    /// Gives <paramref name="model"/> the structure of the checkpoint whose keys are <paramref name="stateKeys"/>:
+    /// a --fuse-bn run saved after the fold has no BatchNorm entries, so the fresh network is folded too
+    /// (loading the state then overwrites every folded weight and bias).
+    /// </summary>
+    public static void MatchCheckpoint(Module model, IEnumerable<string> stateKeys)
+    {
+        if (model is QsparseMnistNet net && !stateKeys.Contains("bn1.running_mean"))
+            net.FoldBatchNorm();
     }
 }

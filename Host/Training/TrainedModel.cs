@@ -8,6 +8,7 @@ public static class TrainedModel
     {
         var config = NetworkConfig.Read(path);
         var model = SeedNetwork.Create(device, config, new Generator(0));
+        SeedNetwork.MatchCheckpoint(model, SafeTensors.Read(path).Keys);
         Checkpoint.Load(path, model);
         return (model, config);
     }

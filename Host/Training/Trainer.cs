@@ -69,6 +69,7 @@ public sealed class Trainer : IDisposable
         if (saved != Config)
             throw new InvalidOperationException(
                 $"{path}: the checkpoint was trained with {Describe(saved)}, this run asks for {Describe(Config)}; pass the same flags to resume");
+        SeedNetwork.MatchCheckpoint(Model, SafeTensors.Read(path).Keys);
         var extras = Checkpoint.Load(path, Model, optimizer);
         Epoch = (int)CheckpointExtras.ReadInt64(extras, "epoch", path);
         Step = CheckpointExtras.ReadInt64(extras, "step", path);
@@ -90,6 +91,8 @@ public sealed class Trainer : IDisposable
         Model.Train();
         for (int start = 0; start < TrainCount; start += options.BatchSize)
         {
+            if (Config.FuseBn && Model is QsparseMnistNet net && Step >= net.FoldStep)
+                net.FoldBatchNorm();
             double loss;
             using (new TensorScope())
             {

@@ -1,0 +1,17 @@
+namespace QSparse.Host.Verification;
+
+/// <summary>
+/// What verify-int found for one layer of the seed network: the largest difference between the integer
+/// replay and the float pipeline, at the layer's accumulation (its output before the next operator) and
+/// at its output quantizer, and the facts that qualify it.
+/// </summary>
+/// <param name="Layer">"qin", "conv1", "conv2", "fc1" or "fc2".</param>
+/// <param name="Elements">Output elements compared.</param>
+/// <param name="AccumulationDiff">Max |integer accumulation + bias, × 2^-decimal − float output of the layer|; null for qin.</param>
+/// <param name="OutputDiff">Max |integer output × 2^-d_out − float output of the output quantizer|; null when not checked.</param>
+/// <param name="Notes">Why something was not checked, and bounds worth knowing (int32 range, float32 exactness).</param>
+public sealed record LayerCheck(string Layer, long Elements, double? AccumulationDiff, double? OutputDiff, IReadOnlyList<string> Notes)
+{
+    /// <summary>True when every checked difference is zero.</summary>
+    public bool Exact => AccumulationDiff is null or 0 && OutputDiff is null or 0;
+}
