@@ -14,7 +14,7 @@ namespace QSparse.Host.Commands;
 static class TrainCommand
 {
     /// <summary>The quickstart's size: examples per epoch and epochs (the schedule unit E follows from them).</summary>
-    const int QuickstartExamples = 1280, QuickstartEpochs = 8, QuickstartTestLimit = 1000;
+    const int QuickstartExamples = 2560, QuickstartEpochs = 10, QuickstartTestLimit = 1000;
 
     public static Command Create()
     {
@@ -23,7 +23,7 @@ static class TrainCommand
         var prune = Choice("--prune", "what is pruned (default both)", TrainOptions.Choices<PruneTarget>());
         var order = Choice("--order", "which starts first (default quantize-first)", TrainOptions.Choices<QsparseOrder>());
         var window = new Option<int?>("--window") { Description = "window size of the activation quantizers and pruners (default 8)" };
-        var epochs = new Option<int?>("--epochs") { Description = "epochs, counting those of a resumed checkpoint (quickstart 8, full 14)" };
+        var epochs = new Option<int?>("--epochs") { Description = "epochs, counting those of a resumed checkpoint (quickstart 10, full 14)" };
         var batchSize = new Option<int?>("--batch-size") { Description = "examples per step (default 64)" };
         var lr = new Option<double?>("--lr") { Description = "Adadelta learning rate (default 1.0)" };
         var gamma = new Option<double?>("--gamma") { Description = "StepLR decay per epoch (default 0.7)" };
