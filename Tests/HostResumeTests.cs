@@ -1,5 +1,6 @@
 using QSparse.Host.Data;
 using QSparse.Host.Training;
+using QSparse.Nn;
 
 namespace QSparse.Tests;
 
@@ -39,6 +40,71 @@ public class HostResumeTests(string kind) : DeviceTest(kind)
             Assert.That(value.ToBytes(), Is.EqualTo(expected[key]), key);
         Assert.That(resumed.Lr, Is.EqualTo(straight.Lr));
         Assert.That(resumed.Evaluate(true), Is.EqualTo(straight.Evaluate(true)));
+    }
+
+    /// <summary>
+    /// quantize+prune with --fuse-bn, E = 2 (batch 2 of 4 examples) and window 3: each step pushes 2 samples into
+    /// the activation windows, so every window holds samples of two steps. Weights are quantized at step 4, the
+    /// activations at 6 (window from steps 5 and 6), the first masks at 10 (window from 9 and 10): resuming after
+    /// every epoch puts an epoch boundary inside every window.
+    /// </summary>
+    [Test]
+    public void QsparseRunResumedAfterEveryEpochEqualsStraightRun()
+    {
+        var qsparse = options with
+        {
+            Mode = TrainMode.QuantizePrune, Order = QsparseOrder.QuantizeFirst, FuseBn = true, Window = 3, BatchSize = 2, LimitTrain = 4,
+        };
+        const int epochs = 6;
+        using var data = MnistFolder.Load(Device, SyntheticIdx.Folder(6, 4));
+        var checkpoint = Path.Combine(Directory.CreateTempSubdirectory("qsparse-resume-").FullName, "run.safetensors");
+
+        using var straight = new Trainer(Device, qsparse, data);
+        for (int e = 0; e < epochs; e++)
+            straight.TrainEpoch((_, _) => { });
+
+        for (int e = 0; e < epochs - 1; e++)
+        {
+            using var part = new Trainer(Device, qsparse, data);
+            if (e > 0)
+                part.Resume(checkpoint);
+            part.TrainEpoch((_, _) => { });
+            part.Save(checkpoint);
+        }
+        Assert.That(SafeTensors.Read(checkpoint).Keys, Has.Some.StartsWith("extra.window.p1."), "the step-10 masks decide on a window begun in epoch 5");
+        using var resumed = new Trainer(Device, qsparse, data);
+        resumed.Resume(checkpoint);
+        resumed.TrainEpoch((_, _) => { });
+
+        var layers = straight.Model.NamedModules().Where(m => m.Module is QSparseLayer).ToList();
+        Assert.That(layers.Select(m => m.Module), Has.All.Matches<Module>(m => m is QuantizeLayer { Quantized: true } or PruneLayer { CurrentSparsity: > 0 }),
+            "every quantizer has searched and every pruner has masked by the last epoch");
+        var expected = straight.Model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToBytes());
+        var actual = resumed.Model.StateDict();
+        Assert.That(actual.Select(kv => kv.Key), Is.EquivalentTo(expected.Keys));
+        foreach (var (key, value) in actual)
+            Assert.That(value.ToBytes(), Is.EqualTo(expected[key]), key);
+        foreach (var (path, module) in resumed.Model.NamedModules().Where(m => m.Module is QSparseLayer))
+        {
+            var layer = (QSparseLayer)module;
+            var twin = (QSparseLayer)layers.Single(m => m.Name == path).Module;
+            Assert.That(layer.NUpdates, Is.EqualTo(twin.NUpdates), path);
+            Assert.That(layer.Window.Select(t => t.ToBytes()), Is.EqualTo(twin.Window.Select(t => t.ToBytes())), path);
+        }
+        Assert.That(resumed.Evaluate(true), Is.EqualTo(straight.Evaluate(true)));
+    }
+
+    [Test]
+    public void RestoreWindowCopiesItsTensorsAndRefusesMoreThanWindowSize()
+    {
+        var layer = new QuantizeLayer(windowSize: 2, name: "q", device: Device);
+        var items = new[] { Tensor.Full(Device, [1, 3], 1f), Tensor.Full(Device, [1, 3], 2f) };
+        layer.RestoreWindow(items);
+        items[0].Fill(5);
+        Assert.That(layer.Window.Select(t => t.ToArray<float>()[0]), Is.EqualTo(new[] { 1f, 2f }));
+        var e = Assert.Throws<ArgumentException>(() => layer.RestoreWindow([.. items, items[0]]))!;
+        Assert.That(e.Message, Does.Contain("[Quantize @ q]").And.Contain("window_size = 2"));
+        Assert.That(layer.Window, Has.Count.EqualTo(2), "a refused window leaves the old one");
     }
 
     [Test]

@@ -1,8 +1,13 @@
 namespace QSparse.Host.Training;
 
-/// <summary>The int64 scalars a <c>qsparse train</c> checkpoint keeps among its extras (epoch, step, configuration, ...).</summary>
+/// <summary>
+/// What a <c>qsparse train</c> checkpoint keeps among its extras: int64 scalars (epoch, step, configuration, ...)
+/// and the QSPARSE layers' collection windows, "window.&lt;layer path&gt;.&lt;i&gt;" oldest first.
+/// </summary>
 public static class CheckpointExtras
 {
+    const string WindowPrefix = "window.";
+
     /// <summary>An extra entry holding <paramref name="value"/> as an int64 scalar.</summary>
     public static KeyValuePair<string, HostTensor> Int64(string name, long value) =>
         KeyValuePair.Create(name, new HostTensor(DType.Int64, [], BitConverter.GetBytes(value)));
@@ -12,4 +17,29 @@ public static class CheckpointExtras
         extras.TryGetValue(name, out var t) && t.DType == DType.Int64 && t.Numel == 1
             ? t.AsLongs()[0]
             : throw new InvalidDataException($"{path}: no int64 entry '{Checkpoint.ExtraPrefix}{name}' (not a qsparse train checkpoint?)");
+
+    /// <summary>The windows of every QSPARSE layer of <paramref name="model"/>, one entry per collected tensor.</summary>
+    public static IEnumerable<KeyValuePair<string, HostTensor>> Windows(Module model) =>
+        from m in model.NamedModules()
+        where m.Module is QSparseLayer
+        from item in ((QSparseLayer)m.Module).Window.Select((t, i) => KeyValuePair.Create($"{WindowPrefix}{m.Name}.{i}", HostTensor.From(t)))
+        select item;
+
+    /// <summary>
+    /// Gives every QSPARSE layer of <paramref name="model"/> the window <see cref="Windows"/> saved for it
+    /// (an empty one when none was saved).
+    /// </summary>
+    public static void RestoreWindows(Module model, IReadOnlyDictionary<string, HostTensor> extras)
+    {
+        foreach (var (path, module) in model.NamedModules())
+        {
+            if (module is not QSparseLayer layer)
+                continue;
+            var items = new List<Tensor>();
+            for (int i = 0; extras.TryGetValue($"{WindowPrefix}{path}.{i}", out var t); i++)
+                items.Add(t.ToDevice(model.Device));
+            layer.RestoreWindow(items);
+            items.ForEach(t => t.Dispose());
+        }
+    }
 }

@@ -7,7 +7,8 @@ namespace QSparse.Host.Training;
 /// The seed's training recipe on a data folder: the network of a <see cref="NetworkConfig"/>, Adadelta,
 /// StepLR stepped once per epoch, each epoch's examples in <see cref="BatchOrder"/>. Everything a
 /// checkpoint must hold to resume bit-identically is saved by <see cref="Save"/>: weights and QSPARSE
-/// state, optimizer state, the completed epochs and steps, the LR schedule and the dropout generator's offset.
+/// state, optimizer state, the completed epochs and steps, the LR schedule, the dropout generator's offset and
+/// the QSPARSE layers' collection windows.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -61,7 +62,7 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// Continues the run saved at <paramref name="path"/>: its network configuration must match this
     /// run's (else an error naming the difference), and the weights, QSPARSE state, optimizer, schedule,
-    /// epoch, step and dropout stream are restored.
+    /// epoch, step, dropout stream and QSPARSE windows are restored.
     /// </summary>
     public void Resume(string path)
     {
@@ -75,6 +76,7 @@ public sealed class Trainer : IDisposable
         Step = CheckpointExtras.ReadInt64(extras, "step", path);
         schedule.LoadState((int)CheckpointExtras.ReadInt64(extras, "lr_last_epoch", path));
         generator.Offset = (ulong)CheckpointExtras.ReadInt64(extras, "generator_offset", path);
+        CheckpointExtras.RestoreWindows(Model, extras);
     }
 
     static string Describe(NetworkConfig c) =>
@@ -119,7 +121,7 @@ public sealed class Trainer : IDisposable
     [
         CheckpointExtras.Int64("epoch", Epoch), CheckpointExtras.Int64("step", Step), CheckpointExtras.Int64("lr_last_epoch", schedule.LastEpoch),
         CheckpointExtras.Int64("generator_offset", (long)generator.Offset), CheckpointExtras.Int64("seed", (long)options.Seed),
-    ]));
+    ]).Concat(CheckpointExtras.Windows(Model)));
 
     /// <summary>Releases the optimizer state.</summary>
     public void Dispose() => optimizer.Dispose();

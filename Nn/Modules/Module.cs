@@ -215,6 +215,16 @@ public abstract class Module
             using var incoming = value.ToDevice(current.Device);
             current.CopyFrom(incoming);
         }
+        foreach (var (_, m) in NamedModules())
+            m.OnStateLoaded();
+    }
+
+    /// <summary>
+    /// Called on every module after <see cref="LoadStateDict"/> has copied or adopted its values, for a
+    /// module that mirrors part of its state on the host (QSPARSE's step counters) to re-read it.
+    /// </summary>
+    protected virtual void OnStateLoaded()
+    {
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace QSparse.Nn;
 public sealed class PruneLayer : QSparseLayer
 {
     readonly PruneSchedule schedule;
-    readonly TensorWindow window;
+    float currentSparsity;
 
     /// <param name="sparsity">The final fraction of zeros, in [0, 1).</param>
     /// <param name="start">The step after which pruning begins.</param>
@@ -27,10 +27,9 @@ public sealed class PruneLayer : QSparseLayer
     /// <param name="device">Where the state lives; default <see cref="Defaults.Device"/>.</param>
     public PruneLayer(double sparsity = 0.5, int start = 1000, int interval = 1000, int repetition = 4, int windowSize = 1,
         bool strict = true, IPruneCallback? callback = null, int collapse = 0, string name = "", Device? device = null)
-        : base("Prune", ["mask", "_n_updates", "_cur_sparsity"], name, device)
+        : base("Prune", ["mask", "_n_updates", "_cur_sparsity"], windowSize, name, device)
     {
         schedule = new PruneSchedule(sparsity, start, interval, repetition, windowSize, strict);
-        window = new TensorWindow(windowSize);
         Collapse = collapse;
         Callback = callback ?? new UnstructuredPruneCallback();
         LogCreated($"{Tag} start = {start} interval = {interval} repetition = {repetition} sparsity = {PyRepr.Float(sparsity)} " +
@@ -53,7 +52,7 @@ public sealed class PruneLayer : QSparseLayer
     public Tensor Mask => Slot("mask")!;
 
     /// <summary>The sparsity reached so far (0 before the first update).</summary>
-    public float CurrentSparsity => Initialized ? (float)Slot("_cur_sparsity")!.Item() : 0;
+    public float CurrentSparsity => Initialized ? currentSparsity : 0;
 
     private protected override void CreateState(Tensor input)
     {
@@ -69,7 +68,10 @@ public sealed class PruneLayer : QSparseLayer
         }
         RegisterBuffer("_n_updates", Tensor.Zeros(Device, [1], DType.Int32));
         RegisterBuffer("_cur_sparsity", Tensor.Zeros(Device, [1]));
+        currentSparsity = 0;
     }
+
+    private protected override void ReadMirrors() => currentSparsity = Initialized ? (float)Slot("_cur_sparsity")!.Item() : 0;
 
     /// <summary>x [N, ...] (activations) or a weight → x·mask, of x's shape.</summary>
     public override Tensor Forward(Tensor input)
@@ -77,18 +79,17 @@ public sealed class PruneLayer : QSparseLayer
         int n = Begin(input);
         if (schedule.ShouldCollect(n, Training))
             Collect(input);
-        float current = CurrentSparsity;
-        if (schedule.ShouldUpdateMask(n, current, Training, window.Count > 0))
+        if (schedule.ShouldUpdateMask(n, currentSparsity, Training, Collected.Count > 0))
         {
-            current = schedule.SparsityAt(n);
-            Slot("_cur_sparsity")!.Fill(current);
-            if (current > 0)
+            currentSparsity = schedule.SparsityAt(n);
+            Slot("_cur_sparsity")!.Fill(currentSparsity);
+            if (currentSparsity > 0)
             {
-                using (var mask = Callback.ComputeMask(window.Items, current, Mask))
+                using (var mask = Callback.ComputeMask(Collected.Items, currentSparsity, Mask))
                     Mask.CopyFrom(mask);
-                LogDecision(PrunedMessage(n), window.Count, WindowSize);
+                LogDecision(PrunedMessage(n), Collected.Count, WindowSize);
                 if (!schedule.ShouldCollect(n + 1, Training))
-                    window.Clear();
+                    Collected.Clear();
             }
         }
         Advance(n);
@@ -104,14 +105,14 @@ public sealed class PruneLayer : QSparseLayer
         using var noGrad = Autograd.NoGrad();
         if (Collapse < 0)
         {
-            window.Push(input.Abs());
+            Collected.Push(input.Abs());
             return;
         }
         for (int i = 0; i < Math.Min(WindowSize, input.Shape[Collapse]); i++)
         {
             using var sample = input.Slice(Collapse, i, i + 1);
             using var squeezed = sample.Squeeze(Collapse);
-            window.Push(squeezed.Abs());
+            Collected.Push(squeezed.Abs());
         }
     }
 

@@ -4,26 +4,54 @@ namespace QSparse.Nn;
 
 /// <summary>
 /// What QuantizeLayer and PruneLayer share: the name used in log lines, the step counter
-/// <c>_n_updates</c>, and lazily shaped state. Until the first forward every state tensor is a
-/// placeholder int32 scalar -1 (as in the reference); loading a checkpoint before that adopts the
-/// checkpoint's shapes instead of failing.
+/// <c>_n_updates</c>, the window of collected inputs, and lazily shaped state. Until the first forward
+/// every state tensor is a placeholder int32 scalar -1 (as in the reference); loading a checkpoint before
+/// that adopts the checkpoint's shapes instead of failing.
+/// The device state is authoritative (it is what state dicts hold), but the counters a forward decides on
+/// are mirrored on the host, so a training step reads nothing back from the device: forwards write the
+/// mirrors through to the device, and <see cref="Module.LoadStateDict"/> reads them back.
+/// NOTE: writing the state tensors of <see cref="Module.StateDict"/> in place bypasses the mirrors; load state with LoadStateDict.
 /// </summary>
 public abstract class QSparseLayer : Module
 {
     readonly string kind;
     readonly string[] stateNames;
+    int nUpdates;
 
     /// <param name="kind">"Quantize" or "Prune", the tag of the log lines.</param>
     /// <param name="stateNames">The buffers, in state-dict order; all must include "_n_updates".</param>
+    /// <param name="windowSize">The capacity of the window of collected inputs.</param>
     /// <param name="name">The name shown in log lines (see <see cref="QSparseOps.AutoNamePruneQuantizeLayers"/>).</param>
     /// <param name="device">Where the state lives.</param>
-    private protected QSparseLayer(string kind, string[] stateNames, string name, Device? device) : base(device)
+    private protected QSparseLayer(string kind, string[] stateNames, int windowSize, string name, Device? device) : base(device)
     {
         this.kind = kind;
         this.stateNames = stateNames;
+        Collected = new TensorWindow(windowSize);
         Name = name;
         foreach (var s in stateNames)
             RegisterBuffer(s, Placeholder());
+    }
+
+    /// <summary>The FIFO of recent inputs the next decision is taken on.</summary>
+    private protected TensorWindow Collected { get; }
+
+    /// <summary>The collected inputs, oldest first (owned by the layer: valid until its next training forward).</summary>
+    public IReadOnlyList<Tensor> Window => Collected.Items;
+
+    /// <summary>
+    /// Replaces the window with copies of <paramref name="items"/>, oldest first (a checkpoint's saved
+    /// <see cref="Window"/>); the caller keeps its tensors.
+    /// </summary>
+    public void RestoreWindow(IEnumerable<Tensor> items)
+    {
+        var source = items.ToList();
+        if (source.Count > Collected.Capacity)
+            throw new ArgumentException($"{Tag} a window of {source.Count} tensors does not fit window_size = {Collected.Capacity}", nameof(items));
+        Collected.Clear();
+        using var noGrad = Autograd.NoGrad();
+        foreach (var t in source)
+            Collected.Push(t.Clone());
     }
 
     /// <summary>The name in log lines: "[Quantize @ conv.quantize]" (or "[Quantize]" when empty).</summary>
@@ -33,7 +61,7 @@ public abstract class QSparseLayer : Module
     public bool Initialized => Slot("_n_updates")!.Rank == 1;
 
     /// <summary>The number of training forwards so far (0 before the first).</summary>
-    public int NUpdates => Initialized ? (int)Slot("_n_updates")!.Item() : 0;
+    public int NUpdates => nUpdates;
 
     Tensor Placeholder() => Tensor.Full(Device, [], -1, DType.Int32);
 
@@ -48,16 +76,29 @@ public abstract class QSparseLayer : Module
             foreach (var s in stateNames)
                 Slot(s)!.Dispose();
             CreateState(input);
+            nUpdates = 0;
         }
-        return (int)Slot("_n_updates")!.Item();
+        return nUpdates;
     }
 
-    /// <summary>n += 1 in training mode, in place (the state dict holds this tensor).</summary>
+    /// <summary>n += 1 in training mode, on the host and in place on the device (the state dict holds that tensor).</summary>
     private protected void Advance(int n)
     {
-        if (Training)
-            Slot("_n_updates")!.Fill(n + 1);
+        if (!Training)
+            return;
+        nUpdates = n + 1;
+        Slot("_n_updates")!.Fill(nUpdates);
     }
+
+    /// <summary>Re-reads the host mirrors from the device state a load has just replaced or overwritten.</summary>
+    protected sealed override void OnStateLoaded()
+    {
+        nUpdates = Initialized ? (int)Slot("_n_updates")!.Item() : 0;
+        ReadMirrors();
+    }
+
+    /// <summary>Re-reads a subclass's host mirrors from its device state (after a load; not called in training).</summary>
+    private protected abstract void ReadMirrors();
 
     private protected string Tag => Name.Length == 0 ? $"[{kind}]" : $"[{kind} @ {Name}]";
 

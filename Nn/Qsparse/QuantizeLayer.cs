@@ -13,7 +13,7 @@ namespace QSparse.Nn;
 public sealed class QuantizeLayer : QSparseLayer
 {
     readonly QuantizeSchedule schedule;
-    readonly TensorWindow window;
+    bool quantized;
 
     /// <param name="bits">Total bits N, 2..31.</param>
     /// <param name="channelwise">The channel dimension with one decimal per channel; -1 for one decimal.</param>
@@ -29,7 +29,7 @@ public sealed class QuantizeLayer : QSparseLayer
     public QuantizeLayer(int bits = 8, int channelwise = 1, (int Lo, int Hi)? decimalRange = null,
         (double Lower, double Upper)? saturateRange = null, int timeout = 1000, int interval = -1, int windowSize = 1,
         IQuantizeCallback? callback = null, string name = "", int collapse = 0, Device? device = null)
-        : base("Quantize", ["decimal", "_n_updates", "bits", "_quantized"], name, device)
+        : base("Quantize", ["decimal", "_n_updates", "bits", "_quantized"], windowSize, name, device)
     {
         if (bits < 2 || bits > 31)
             throw new ArgumentOutOfRangeException(nameof(bits), bits, "bits must be in 2..31");
@@ -42,7 +42,6 @@ public sealed class QuantizeLayer : QSparseLayer
         if (collapse != 0 && collapse != -1)
             throw new ArgumentOutOfRangeException(nameof(collapse), collapse, "collapse must be 0 (activations) or -1 (weights)");
         schedule = new QuantizeSchedule(timeout, interval, windowSize);
-        window = new TensorWindow(windowSize);
         Bits = bits;
         Channelwise = channelwise;
         DecimalRange = range;
@@ -74,7 +73,7 @@ public sealed class QuantizeLayer : QSparseLayer
     public Tensor Decimal => Slot("decimal")!;
 
     /// <summary>True once the decimal bits have been searched.</summary>
-    public bool Quantized => Initialized && Slot("_quantized")!.Item() != 0;
+    public bool Quantized => Initialized && quantized;
 
     private protected override void CreateState(Tensor input)
     {
@@ -86,26 +85,28 @@ public sealed class QuantizeLayer : QSparseLayer
         RegisterBuffer("_n_updates", Tensor.Zeros(Device, [1], DType.Int32));
         RegisterBuffer("bits", Tensor.Full(Device, [], Bits, DType.Int32));
         RegisterBuffer("_quantized", Tensor.Zeros(Device, [1], DType.Bool));
+        quantized = false;
     }
+
+    private protected override void ReadMirrors() => quantized = Initialized && Slot("_quantized")!.Item() != 0;
 
     /// <summary>x [N, ...] (activations) or a weight → the same shape, quantized once the timeout has passed.</summary>
     public override Tensor Forward(Tensor input)
     {
         int n = Begin(input);
-        bool quantized = Quantized;
         if (schedule.ShouldCollect(n))
             Collect(input);
         else if (schedule.ClearsIdleWindow)
-            window.Clear();
-        if ((Training || !quantized) && window.Count > 0 && schedule.ShouldSearch(n, quantized))
+            Collected.Clear();
+        if ((Training || !quantized) && Collected.Count > 0 && schedule.ShouldSearch(n, quantized))
         {
-            using (var found = Callback.SearchDecimal(window.Items, Bits, Channelwise, DecimalRange, SaturateRange))
+            using (var found = Callback.SearchDecimal(Collected.Items, Bits, Channelwise, DecimalRange, SaturateRange))
                 Decimal.CopyFrom(found);
-            LogDecision(DecimalMessage(), window.Count, WindowSize);
+            LogDecision(DecimalMessage(), Collected.Count, WindowSize);
             Slot("_quantized")!.Fill(1);
             quantized = true;
             if (schedule.ClearsIdleWindow)
-                window.Clear();
+                Collected.Clear();
         }
         var output = quantized ? Callback.Quantize(input, Bits, Decimal, Channelwise) : input;
         Advance(n);
@@ -116,10 +117,10 @@ public sealed class QuantizeLayer : QSparseLayer
     {
         using var noGrad = Autograd.NoGrad();
         if (Collapse == -1)
-            window.Push(input.Clone());
+            Collected.Push(input.Clone());
         else
             for (int i = 0; i < Math.Min(WindowSize, input.Shape[0]); i++)
-                window.Push(input.Slice(0, i, i + 1));
+                Collected.Push(input.Slice(0, i, i + 1));
     }
 
     /// <summary>"[Quantize @ q] (channelwise) avg decimal = 7.166666507720947" or "[Quantize @ q] decimal = 6".</summary>
