@@ -94,11 +94,7 @@ public sealed class Trainer : IDisposable
             using (new TensorScope())
             {
                 var (x, y) = data.Train.Batch(order[start..Math.Min(start + options.BatchSize, TrainCount)]);
-                var output = Functional.NllLoss(Model.Forward(x), y);
-                optimizer.ZeroGrad();
-                output.Backward();
-                optimizer.Step();
-                loss = output.Item();
+                loss = TrainingStep.Run(Model, optimizer, x, y).Item();
             }
             Step++;
             onStep(Step, loss);
