@@ -4,9 +4,11 @@
 # JSON in $OUT (6 files: bench.log, bench-<device>.json, torch.log, bench-torch.json, tests.log, summary.txt).
 # Bench runs first, so its first-launch rows find no driver cache of our kernels from the tests.
 #
-# Prepare here, from the repository root:
-#   ../shared/device/pack.sh Tests/QSparse.Tests.csproj Host/QSparse.Host.csproj
-# then call the device tool's run with carry [".device"], timeout_s 600 and the command
+# Prepare here, from the repository root (the shared pack.sh; ../shared beside the main checkout):
+#   ../shared/device/pack.sh Tests/QSparse.Tests.csproj
+# NOTE: pack only the tests: their publish holds the qsparse program too (QSparse.Host.dll with its deps and
+# runtimeconfig), and a second published copy would push the carry past its 64 MiB.
+# Then call the device tool's run with carry [".device"], timeout_s 600 and the command
 #   bash Perf/gpu-check.sh
 # Rehearse on a CPU (from a fresh copy of the tree with .device in it):
 #   QSPARSE_CHECK_DEVICE=cpu OUT=/tmp/out bash Perf/gpu-check.sh
@@ -37,7 +39,7 @@ part() {
 }
 
 { date -u +%FT%TZ; uname -m; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null || echo "no nvidia-smi"; } >> "$summary"
-part bench 210 bash .device/run.sh host/QSparse.Host bench --device "$device" --json "$out/bench-$device.json" $quick
+part bench 210 bash .device/run.sh tests/QSparse.Host bench --device "$device" --json "$out/bench-$device.json" $quick
 part torch 90 env PYTHONUNBUFFERED=1 "$python" Perf/reference/torch_bench.py --device "$device" --json "$out/bench-torch.json" $quick
 part tests 150 env QSPARSE_TEST_DEVICES="$device" bash .device/run.sh tests/QSparse.Tests
 echo "== done: $([ "$failed" -eq 0 ] && echo 'every part passed' || echo 'some part FAILED')" | tee -a "$summary"

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using QSparse.Host.Reporting;
 using Spectre.Console;
@@ -49,6 +50,7 @@ public sealed class BenchReport(string device, BenchOptions options)
             machine = new
             {
                 os = RuntimeInformation.OSDescription,
+                cpu = CpuModel(),
                 processors = Environment.ProcessorCount,
                 runtime = RuntimeInformation.FrameworkDescription,
             },
@@ -69,12 +71,17 @@ public sealed class BenchReport(string device, BenchOptions options)
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder != null)
             Directory.CreateDirectory(folder);
-        File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
     }
 
     /// <summary>One line for a finished row, for the progress log.</summary>
     public static string Line(BenchResult r) =>
         $"{r.Workload}: {(r.Error != null ? r.Error : $"best {Time(r.BestSeconds)}, mean {Time(r.MeanSeconds)} {Rate(r)}")}";
+
+    // The CPU accelerator's name says nothing of the processor; Linux's /proc/cpuinfo does.
+    static string? CpuModel() => File.Exists("/proc/cpuinfo")
+        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+        : null;
 
     static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
