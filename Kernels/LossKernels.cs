@@ -12,14 +12,15 @@ public static class LossKernels
     /// <summary>
     /// loss[0] = -sum of logProbs[i, target[i]] over rows whose target is not <paramref name="ignoreIndex"/>,
     /// divided by their count when <paramref name="mean"/> is 1; count[0] = that count; firstBad[0] = the
-    /// first row whose target is out of [0, C), or -1.
+    /// first row whose target is out of [0, C), or -1, and firstBad[1] = that row's target.
     /// </summary>
     static void NllForwardKernel(ElementRange r, ArrayView<float> logProbs, ArrayView<long> target,
-        ArrayView<float> loss, ArrayView<float> count, ArrayView<int> firstBad, int classes, int ignoreIndex, int mean)
+        ArrayView<float> loss, ArrayView<float> count, ArrayView<long> firstBad, int classes, int ignoreIndex, int mean)
     {
         if (r.Element(Grid.GlobalIndex.X, 0) != 0)
             return;
         int rows = (int)target.Length, bad = -1;
+        long badTarget = 0;
         double sum = 0, kept = 0;
         for (int i = 0; i < rows; i++)
         {
@@ -28,7 +29,11 @@ public static class LossKernels
                 continue;
             if (t < 0 || t >= classes)
             {
-                if (bad < 0) bad = i;
+                if (bad < 0)
+                {
+                    bad = i;
+                    badTarget = t;
+                }
                 continue;
             }
             sum += logProbs[i * classes + (int)t];
@@ -38,6 +43,7 @@ public static class LossKernels
         loss[0] = (float)(mean != 0 ? -sum / kept : -sum);
         count[0] = (float)kept;
         firstBad[0] = bad;
+        firstBad[1] = badTarget;
     }
 
     /// <summary>gradIn[i, c] = -gradOut/scale where c = target[i] (scale = the kept count for a mean, else 1), 0 elsewhere.</summary>
@@ -56,12 +62,12 @@ public static class LossKernels
         }
     }
 
-    /// <summary>loss [], count [1] and firstBad [1] from logProbs [N, C] and target [N].</summary>
+    /// <summary>loss [], count [1] and firstBad [2] (row, target) from logProbs [N, C] and target [N].</summary>
     public static void NllForward(Device d, ArrayView<float> logProbs, ArrayView<long> target, ArrayView<float> loss,
-        ArrayView<float> count, ArrayView<int> firstBad, int classes, int ignoreIndex, bool mean)
+        ArrayView<float> count, ArrayView<long> firstBad, int classes, int ignoreIndex, bool mean)
     {
         var (config, range) = d.Elements(1);
-        d.Kernel<ElementRange, ArrayView<float>, ArrayView<long>, ArrayView<float>, ArrayView<float>, ArrayView<int>,
+        d.Kernel<ElementRange, ArrayView<float>, ArrayView<long>, ArrayView<float>, ArrayView<float>, ArrayView<long>,
             int, int, int>(NllForwardKernel)(config, range, logProbs, target, loss, count, firstBad, classes,
             ignoreIndex, mean ? 1 : 0);
     }

@@ -101,11 +101,7 @@ public sealed class Trainer : IDisposable
             using (new TensorScope())
             {
                 var (x, y) = data.Train.Batch(order[start..Math.Min(start + options.BatchSize, TrainCount)]);
-                var output = Functional.NllLoss(Model.Forward(x), y);
-                optimizer.ZeroGrad();
-                output.Backward();
-                optimizer.Step();
-                pending.Add((Step + 1, output.Clone().DetachFromScope()));
+                pending.Add((Step + 1, TrainingStep.Run(Model, optimizer, x, y).Clone().DetachFromScope()));
             }
             Step++;
             if (pending.Count == LossReadInterval)

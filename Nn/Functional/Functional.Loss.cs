@@ -1,3 +1,4 @@
+using ILGPU.Runtime;
 using QSparse.Kernels;
 
 namespace QSparse.Nn;
@@ -8,8 +9,9 @@ public static partial class Functional
     /// Negative log-likelihood (torch.nn.functional.nll_loss) of log-probabilities [N, C] at class
     /// targets [N] (int64, or int32), as a scalar: -sum of logProbs[i, target[i]], divided by the number
     /// of counted rows for <see cref="Reduction.Mean"/>. Rows whose target is <paramref name="ignoreIndex"/>
-    /// are skipped. A target outside [0, C) is an <see cref="ArgumentException"/>; NOTE: checking it reads
-    /// 4 bytes back from the device, which waits for the forward to finish.
+    /// are skipped. A target outside [0, C) is an <see cref="ArgumentException"/> thrown when the loss is
+    /// first read on the host (<see cref="Tensor.Item"/>, <see cref="Tensor.ToArray{T}"/>), so that computing
+    /// the loss never waits for the device.
     /// </summary>
     public static Tensor NllLoss(Tensor logProbs, Tensor target, Reduction reduction = Reduction.Mean, int ignoreIndex = -100)
     {
@@ -27,24 +29,37 @@ public static partial class Functional
         var device = logProbs.Device;
         int classes = logProbs.Shape[1];
         bool mean = reduction == Reduction.Mean;
-        var loss = Tensor.Empty(device, []);
-        var count = Tensor.Empty(device, [1]);
-        using (var firstBad = Tensor.Empty(device, [1], DType.Int32))
-        {
-            LossKernels.NllForward(device, logProbs.F32, labels.I64, loss.F32, count.F32, firstBad.I32, classes, ignoreIndex, mean);
-            int row = firstBad.ToArray<int>()[0];
-            if (row >= 0)
-                throw new ArgumentException(
-                    $"nll_loss: target {labels.ToArray<long>()[row]} at row {row} is out of range for {classes} classes", nameof(target));
-        }
-        Tensor[] saved = ReferenceEquals(labels, target) ? [count] : [count, labels];
+        // One buffer holds [loss, count, first bad row (int64), its target (int64)]: the loss is a view of its
+        // first element, so the deferred target check below lives exactly as long as the loss.
+        var stats = Tensor.Empty(device, [StatsFloats]);
+        var loss = new Tensor(device, [], DType.Float32, stats.Storage);
+        var all = stats.F32;
+        LossKernels.NllForward(device, logProbs.F32, labels.I64, all.SubView(0, 1), all.SubView(1, 1), all.SubView(2, 4).Cast<long>(),
+            classes, ignoreIndex, mean);
+        // NOTE: validating the targets here would read the device back and wait for the whole forward on every
+        // training step. The kernel records the first bad target instead and the check runs when the loss is first
+        // read on the host (Item, ToArray), where a wait happens anyway; the Host validates its labels once when a
+        // data set is uploaded. A loss never read is never checked: its bad rows add nothing to loss or gradient.
+        loss.DeferredCheck = ThrowOnBadTarget(classes);
+        Tensor[] saved = ReferenceEquals(labels, target) ? [stats] : [stats, labels];
         return RecordOrRelease(loss, "NllLoss", [logProbs], g =>
         {
             var gradIn = Tensor.Empty(device, logProbs.Shape);
-            LossKernels.NllBackward(device, labels.I64, g.F32, count.F32, gradIn.F32, classes, ignoreIndex, mean);
+            LossKernels.NllBackward(device, labels.I64, g.F32, stats.F32.SubView(1, 1), gradIn.F32, classes, ignoreIndex, mean);
             return [gradIn];
         }, saved);
     }
+
+    /// <summary>Floats in NllLoss's result buffer: loss, count, then two int64 (first bad row, its target).</summary>
+    const int StatsFloats = 6;
+
+    static Action<Tensor> ThrowOnBadTarget(int classes) => loss =>
+    {
+        var bad = new long[2];
+        loss.Storage.Buffer.View.AsContiguous().SubView(2 * sizeof(float), 2 * sizeof(long)).Cast<long>().CopyToCPU(bad);
+        if (bad[0] >= 0)
+            throw new ArgumentException($"nll_loss: target {bad[1]} at row {bad[0]} is out of range for {classes} classes", "target");
+    };
 
     /// <summary>
     /// Cross-entropy of raw <paramref name="logits"/> [N, C] against class targets [N]

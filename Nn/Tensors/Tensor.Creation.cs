@@ -98,6 +98,7 @@ public sealed partial class Tensor
     /// </summary>
     public T[] ToArray<T>() where T : unmanaged
     {
+        DeferredCheck?.Invoke(this);
         if (typeof(T) == typeof(bool))
             return (T[])(object)ToArray<byte>().Select(b => b != 0).ToArray();
         var expected = DType switch
@@ -118,6 +119,7 @@ public sealed partial class Tensor
     /// <summary>The raw little-endian bytes of the elements (checkpoint writing).</summary>
     public byte[] ToBytes()
     {
+        DeferredCheck?.Invoke(this);
         var result = new byte[Numel * DType.ElementSize()];
         if (result.Length > 0)
             Storage.Buffer.View.AsContiguous().SubView(0, result.Length).CopyToCPU(result);

@@ -59,6 +59,12 @@ public sealed partial class Tensor : IDisposable
 
     public bool IsLeaf => GradFn == null;
 
+    /// <summary>
+    /// A validation an op deferred to the host reads of this tensor's values (NllLoss's target check), so that
+    /// the op itself need not wait for the device; it gets this tensor and throws when the values are invalid.
+    /// </summary>
+    internal Action<Tensor>? DeferredCheck { get; set; }
+
     public bool RequiresGrad
     {
         get => requiresGrad || GradFn != null;

@@ -1,0 +1,12 @@
+namespace QSparse.Host.Benchmarks;
+
+/// <summary>The settings of one <c>qsparse bench</c> run.</summary>
+/// <param name="Device">The --device spec (null: QSPARSE_DEVICE, else auto).</param>
+/// <param name="Repeats">Timed runs of each workload after its warm-up.</param>
+/// <param name="Quick">Skips the batch-256 rows and the second first-launch row, for a run of about a minute on a CPU.</param>
+/// <param name="Full">Runs SGEMM at 4096³ on CPU devices too (they default to 1024³).</param>
+public sealed record BenchOptions(string? Device, int Repeats, bool Quick, bool Full)
+{
+    /// <summary>The batch sizes of the convolution and training-step rows.</summary>
+    public int[] Batches => Quick ? [64] : [64, 256];
+}

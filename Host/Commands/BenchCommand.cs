@@ -1,0 +1,51 @@
+using System.CommandLine;
+using QSparse.Host.Benchmarks;
+
+namespace QSparse.Host.Commands;
+
+/// <summary>
+/// <c>qsparse bench</c>: times SGEMM, the conv2 passes, the seed network's training step (float and active
+/// quantize+prune), the QSPARSE events and the first-launch cost on one device; prints a table and writes JSON.
+/// </summary>
+static class BenchCommand
+{
+    public static Command Create()
+    {
+        var device = DeviceOption.Create();
+        var json = new Option<string?>("--json") { Description = "also write the rows as JSON to this file (rewritten after each row)" };
+        var quick = new Option<bool>("--quick") { Description = "batch 64 only and one first-launch row: about a minute on a 2-core CPU" };
+        var full = new Option<bool>("--full") { Description = "SGEMM at 4096³ on CPU devices too (default there: 1024³)" };
+        var repeats = new Option<int>("--repeats") { Description = "timed runs of each workload after its warm-up (default 5, --quick 3)" };
+        var command = new Command("bench", "time the compute core, the training step and the QSPARSE events on one device; print a table, write JSON")
+        {
+            device, json, quick, full, repeats,
+        };
+        command.SetAction(parse =>
+        {
+            bool isQuick = parse.GetValue(quick);
+            int n = parse.GetValue(repeats) is > 0 and var r ? r : isQuick ? 3 : 5;
+            return Run(new BenchOptions(parse.GetValue(device), n, isQuick, parse.GetValue(full)), parse.GetValue(json));
+        });
+        return command;
+    }
+
+    static int Run(BenchOptions options, string? jsonPath)
+    {
+        // The layers' schedule messages would bury the rows; the bench is a process of its own, so the global switch is safe.
+        QSparseOptions.Set(logOnCreated: false, logDuringTrain: false);
+        using var device = Device.Open(options.Device);
+        Console.Error.WriteLine($"bench: {device}, {options.Repeats} timed runs per workload{(options.Quick ? ", quick" : "")}");
+        var report = new BenchReport(device.ToString(), options);
+        BenchSuite.Run(device, options, row =>
+        {
+            report.Add(row);
+            Console.Error.WriteLine($"  {BenchReport.Line(row)}");
+            if (jsonPath != null)
+                report.WriteJson(jsonPath);
+        });
+        report.Print();
+        if (jsonPath != null)
+            Console.WriteLine($"json: {jsonPath}");
+        return report.Results.Any(r => r.Error != null) ? 1 : 0;
+    }
+}
