@@ -4,9 +4,9 @@ using ILGPU.Runtime;
 namespace QSparse.Kernels;
 
 /// <summary>
-/// 2-D convolution as im2col + GEMM. The column matrix is [C·KH·KW, N·OutH·OutW], so forward is one
-/// batched GEMM (one image per batch entry, stepping through the columns), backward-weight is one
-/// GEMM over K = N·OutH·OutW, and backward-data is a GEMM followed by col2im. col2im gathers (each
+/// 2-D convolution as im2col + GEMM. The column matrix is [C·KH·KW, N·OutH·OutW], so each pass is one
+/// GEMM over every image: forward then permutes [OutC, N, P] to [N, OutC, P], backward-weight takes
+/// K = N·OutH·OutW, and backward-data's GEMM is followed by col2im. col2im gathers (each
 /// input pixel sums the column entries that read it) instead of scattering with atomics, so every
 /// result is deterministic. A transposed convolution's forward is this convolution's backward-data.
 /// </summary>
@@ -105,22 +105,28 @@ public static class ConvKernels
     public static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float>? bias,
         ArrayView<float> y, ConvGeometry g)
     {
-        if (bias is { } b)
-            BroadcastChannels(d, b, y, g.N, g.OutC, g.OutPixels);
-        var scratch = d.Pool.Rent((long)g.ColRows * g.ColCols * sizeof(float));
+        long colLength = (long)g.ColRows * g.ColCols, outLength = (long)g.OutC * g.ColCols;
+        var scratch = d.Pool.Rent((colLength + outLength) * sizeof(float));
         try
         {
-            var col = scratch.As<float>((long)g.ColRows * g.ColCols);
+            var all = scratch.As<float>(colLength + outLength);
+            var col = all.SubView(0, colLength);
+            var yByChannel = all.SubView(colLength, outLength);
             Im2Col(d, x, col, g);
-            // Per image: Y[n] (OutC × OutH·OutW) = W (OutC × C·KH·KW) · col[:, n-th block of columns].
-            GemmKernels.Gemm(d, w, col, y, new GemmShape
+            if (bias is { } b)
+                BroadcastChannels(d, b, yByChannel, 1, g.OutC, g.ColCols);
+            // NOTE: one GEMM over every image (N = batch·OutH·OutW), not one per image: with M = OutC
+            // as small as 32 or 64, per-image products leave the GEMM far below its square-matrix rate.
+            // Y' (OutC × N·P) = W (OutC × C·KH·KW) · col (C·KH·KW × N·P).
+            GemmKernels.Gemm(d, w, col, yByChannel, new GemmShape
             {
-                Batch = g.N, M = g.OutC, N = g.OutPixels, K = g.ColRows,
-                ABatch = 0, AM = g.ColRows, AK = 1,
-                BBatch = g.OutPixels, BK = g.ColCols, BN = 1,
-                CBatch = g.OutC * g.OutPixels, CM = g.OutPixels, CN = 1,
+                Batch = 1, M = g.OutC, N = g.ColCols, K = g.ColRows,
+                AM = g.ColRows, AK = 1, BK = g.ColCols, BN = 1, CM = g.ColCols, CN = 1,
                 Alpha = 1, Beta = bias.HasValue ? 1 : 0,
             });
+            // Y' [OutC, N, P] → y [N, OutC, P].
+            CopyKernels.StridedCopy(d, yByChannel, y, g.N * g.OutC * g.OutPixels,
+                Broadcast.Create([g.N, g.OutC, g.OutPixels], [g.OutPixels, g.ColCols, 1], [g.OutC * g.OutPixels, g.OutPixels, 1], false));
         }
         finally
         {
@@ -137,17 +143,19 @@ public static class ConvKernels
     {
         if (bias is { } b)
             BroadcastChannels(d, b, x, g.N, g.C, g.H * g.W);
-        var scratch = d.Pool.Rent((long)g.ColRows * g.ColCols * sizeof(float));
+        long colLength = (long)g.ColRows * g.ColCols, gyLength = (long)g.OutC * g.ColCols;
+        var scratch = d.Pool.Rent((colLength + gyLength) * sizeof(float));
         try
         {
-            var col = scratch.As<float>((long)g.ColRows * g.ColCols);
-            // Per image: col[:, n-th block] (C·KH·KW × OutH·OutW) = Wᵀ · GY[n] (OutC × OutH·OutW).
-            GemmKernels.Gemm(d, w, gy, col, new GemmShape
+            var all = scratch.As<float>(colLength + gyLength);
+            var col = all.SubView(0, colLength);
+            var gyByChannel = all.SubView(colLength, gyLength);
+            ToChannelMajor(d, gy, gyByChannel, g);
+            // col (C·KH·KW × N·P) = Wᵀ (C·KH·KW × OutC) · GY' (OutC × N·P), one GEMM over every image.
+            GemmKernels.Gemm(d, w, gyByChannel, col, new GemmShape
             {
-                Batch = g.N, M = g.ColRows, N = g.OutPixels, K = g.OutC,
-                ABatch = 0, AM = 1, AK = g.ColRows,
-                BBatch = g.OutC * g.OutPixels, BK = g.OutPixels, BN = 1,
-                CBatch = g.OutPixels, CM = g.ColCols, CN = 1,
+                Batch = 1, M = g.ColRows, N = g.ColCols, K = g.OutC,
+                AM = 1, AK = g.ColRows, BK = g.ColCols, BN = 1, CM = g.ColCols, CN = 1,
                 Alpha = 1, Beta = 0,
             });
             Col2Im(d, col, x, g, accumulate: bias.HasValue);
@@ -169,10 +177,7 @@ public static class ConvKernels
             var col = all.SubView(0, colLength);
             var gyByChannel = all.SubView(colLength, gyLength);
             Im2Col(d, x, col, g);
-            // gy [N, OutC, P] → [OutC, N, P], so that N·P is one contiguous K dimension.
-            int[] shape = [g.OutC, g.N, g.OutPixels];
-            CopyKernels.StridedCopy(d, gy, gyByChannel, g.OutC * g.ColCols,
-                Broadcast.Create(shape, [g.OutPixels, g.OutC * g.OutPixels, 1], [g.ColCols, g.OutPixels, 1], false));
+            ToChannelMajor(d, gy, gyByChannel, g);
             // GW (OutC × C·KH·KW) = GY' (OutC × N·P) · colᵀ (N·P × C·KH·KW).
             GemmKernels.Gemm(d, gyByChannel, col, gw, new GemmShape
             {
@@ -188,6 +193,11 @@ public static class ConvKernels
             d.Pool.Return(scratch);
         }
     }
+
+    /// <summary>gy [N, OutC, P] → [OutC, N, P], so that N·P is one contiguous dimension of a single GEMM.</summary>
+    static void ToChannelMajor(Device d, ArrayView<float> gy, ArrayView<float> gyByChannel, ConvGeometry g) =>
+        CopyKernels.StridedCopy(d, gy, gyByChannel, g.OutC * g.ColCols,
+            Broadcast.Create([g.OutC, g.N, g.OutPixels], [g.OutPixels, g.OutC * g.OutPixels, 1], [g.ColCols, g.OutPixels, 1], false));
 
     /// <summary>y [n, channels, pixels] = bias[channel]: the starting value a GEMM or col2im then adds onto.</summary>
     static void BroadcastChannels(Device d, ArrayView<float> bias, ArrayView<float> y, int n, int channels, int pixels) =>
