@@ -105,13 +105,9 @@ public static class ConvKernels
     public static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float>? bias,
         ArrayView<float> y, ConvGeometry g)
     {
-        long colLength = (long)g.ColRows * g.ColCols, outLength = (long)g.OutC * g.ColCols;
-        var scratch = d.Pool.Rent((colLength + outLength) * sizeof(float));
+        var scratch = RentScratch(d, g, out var col, out var yByChannel);
         try
         {
-            var all = scratch.As<float>(colLength + outLength);
-            var col = all.SubView(0, colLength);
-            var yByChannel = all.SubView(colLength, outLength);
             Im2Col(d, x, col, g);
             if (bias is { } b)
                 BroadcastChannels(d, b, yByChannel, 1, g.OutC, g.ColCols);
@@ -143,13 +139,9 @@ public static class ConvKernels
     {
         if (bias is { } b)
             BroadcastChannels(d, b, x, g.N, g.C, g.H * g.W);
-        long colLength = (long)g.ColRows * g.ColCols, gyLength = (long)g.OutC * g.ColCols;
-        var scratch = d.Pool.Rent((colLength + gyLength) * sizeof(float));
+        var scratch = RentScratch(d, g, out var col, out var gyByChannel);
         try
         {
-            var all = scratch.As<float>(colLength + gyLength);
-            var col = all.SubView(0, colLength);
-            var gyByChannel = all.SubView(colLength, gyLength);
             ToChannelMajor(d, gy, gyByChannel, g);
             // col (C·KH·KW × N·P) = Wᵀ (C·KH·KW × OutC) · GY' (OutC × N·P), one GEMM over every image.
             GemmKernels.Gemm(d, w, gyByChannel, col, new GemmShape
@@ -169,13 +161,9 @@ public static class ConvKernels
     /// <summary>gw [OutC, C, KH, KW] = the gradient of <see cref="Forward"/> with respect to w, given x and gy.</summary>
     public static void BackwardWeight(Device d, ArrayView<float> x, ArrayView<float> gy, ArrayView<float> gw, ConvGeometry g)
     {
-        long colLength = (long)g.ColRows * g.ColCols, gyLength = (long)g.OutC * g.ColCols;
-        var scratch = d.Pool.Rent((colLength + gyLength) * sizeof(float));
+        var scratch = RentScratch(d, g, out var col, out var gyByChannel);
         try
         {
-            var all = scratch.As<float>(colLength + gyLength);
-            var col = all.SubView(0, colLength);
-            var gyByChannel = all.SubView(colLength, gyLength);
             Im2Col(d, x, col, g);
             ToChannelMajor(d, gy, gyByChannel, g);
             // GW (OutC × C·KH·KW) = GY' (OutC × N·P) · colᵀ (N·P × C·KH·KW).
@@ -192,6 +180,21 @@ public static class ConvKernels
         {
             d.Pool.Return(scratch);
         }
+    }
+
+    /// <summary>
+    /// One pooled buffer holding the column matrix [C·KH·KW, N·P] and a channel-major output-sized
+    /// matrix [OutC, N·P]; give it back with <c>d.Pool.Return</c>.
+    /// </summary>
+    static ILGPU.Runtime.MemoryBuffer1D<byte, ILGPU.Stride1D.Dense> RentScratch(Device d, ConvGeometry g,
+        out ArrayView<float> col, out ArrayView<float> byChannel)
+    {
+        long colLength = (long)g.ColRows * g.ColCols, channelLength = (long)g.OutC * g.ColCols;
+        var scratch = d.Pool.Rent((colLength + channelLength) * sizeof(float));
+        var all = scratch.As<float>(colLength + channelLength);
+        col = all.SubView(0, colLength);
+        byChannel = all.SubView(colLength, channelLength);
+        return scratch;
     }
 
     /// <summary>gy [N, OutC, P] → [OutC, N, P], so that N·P is one contiguous dimension of a single GEMM.</summary>

@@ -45,16 +45,12 @@ public class TrainSmallQsparseTests(string kind) : DeviceTest(kind)
         var expected = json["losses"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
 
         var model = new SmallNetPQ(Device, json["E"]!.GetValue<int>());
-        model.LoadStateDict(init.Where(kv => !kv.Key.StartsWith('x') && kv.Key != "ys").ToDictionary(kv => kv.Key, kv => kv.Value), strict: false);
+        model.LoadStateDict(TrainSmallBatches.InitialState(), strict: false);
         using var sgd = new SGD(model.Parameters(), lr: 0.05, momentum: 0.9);
-        var xs = init["xs"];
-        var ys = init["ys"];
-        int batch = xs.Shape[1], imageBytes = xs.Shape.Skip(1).Aggregate(1, (a, b) => a * b) * 4, labelBytes = batch * 4;
         for (int step = 0; step < expected.Length; step++)
         {
             using var scope = new TensorScope();
-            var x = Tensor.FromBytes(Device, xs.Data.AsSpan(step * imageBytes, imageBytes), xs.Shape[1..], DType.Float32);
-            var y = Tensor.FromBytes(Device, ys.Data.AsSpan(step * labelBytes, labelBytes), [batch], DType.Int32);
+            var (x, y) = TrainSmallBatches.Batch(Device, step);
             var loss = Functional.NllLoss(model.Forward(x), y);
             sgd.ZeroGrad();
             loss.Backward();
