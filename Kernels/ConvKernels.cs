@@ -79,11 +79,6 @@ public static class ConvKernels
     /// <summary>Unfolds x [N, C, H, W] into col [C·KH·KW, N·OutH·OutW].</summary>
     public static void Im2Col(Device d, ArrayView<float> x, ArrayView<float> col, ConvGeometry g)
     {
-        if (d.NativeCpu)
-        {
-            NativeConv.Im2Col(d, x, col, g);
-            return;
-        }
         var (config, range) = d.Elements(g.ColRows * g.N * g.OutH);
         d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ConvGeometry>(Im2ColKernel)(config, range, x, col, g);
     }
@@ -105,6 +100,13 @@ public static class ConvKernels
     public static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float>? bias,
         ArrayView<float> y, ConvGeometry g)
     {
+        if (Native(d))
+        {
+            if (bias is { } bn)
+                BroadcastChannels(d, bn, y, g.N, g.OutC, g.OutPixels);
+            NativeConv.Forward(d, x, w, y, g, accumulate: bias.HasValue);
+            return;
+        }
         var scratch = RentScratch(d, g, out var col, out var yByChannel);
         try
         {
@@ -139,6 +141,11 @@ public static class ConvKernels
     {
         if (bias is { } b)
             BroadcastChannels(d, b, x, g.N, g.C, g.H * g.W);
+        if (Native(d) && g.StrideH == 1 && g.StrideW == 1)
+        {
+            NativeConv.BackwardDataStride1(d, gy, w, x, g, accumulate: bias.HasValue);
+            return;
+        }
         var scratch = RentScratch(d, g, out var col, out var gyByChannel);
         try
         {
@@ -161,6 +168,11 @@ public static class ConvKernels
     /// <summary>gw [OutC, C, KH, KW] = the gradient of <see cref="Forward"/> with respect to w, given x and gy.</summary>
     public static void BackwardWeight(Device d, ArrayView<float> x, ArrayView<float> gy, ArrayView<float> gw, ConvGeometry g)
     {
+        if (Native(d))
+        {
+            NativeConv.BackwardWeight(d, x, gy, gw, g);
+            return;
+        }
         var scratch = RentScratch(d, g, out var col, out var gyByChannel);
         try
         {
@@ -181,6 +193,9 @@ public static class ConvKernels
             d.Pool.Return(scratch);
         }
     }
+
+    /// <summary>The "cpu" device runs the passes as native GEMMs with an implicit im2col operand.</summary>
+    static bool Native(Device d) => d.NativeCpu && NativeGemm.Supported;
 
     /// <summary>
     /// One pooled buffer holding the column matrix [C·KH·KW, N·P] and a channel-major output-sized

@@ -12,7 +12,13 @@ public class NativeCpuDifferentialTests
     static readonly Device Simulated = Accelerators.Get("cpu-accelerator");
 
     /// <summary>Runs <paramref name="f"/> on both devices with the same random inputs and compares outputs and input gradients.</summary>
-    static void Agree(Func<Tensor[], Tensor> f, params int[][] shapes)
+    static void Agree(Func<Tensor[], Tensor> f, params int[][] shapes) => Agree(f, 1, shapes);
+
+    /// <summary>
+    /// As above, with absolute tolerances times <paramref name="scale"/>: a sum of K products of unit
+    /// normals is about √K in size, so its rounding (which depends on the summation order) is too.
+    /// </summary>
+    static void Agree(Func<Tensor[], Tensor> f, double scale, params int[][] shapes)
     {
         using var scope = new TensorScope();
         var g = new Generator(17);
@@ -27,9 +33,9 @@ public class NativeCpuDifferentialTests
         }
         var (yn, gn) = Run(Native);
         var (ys, gs) = Run(Simulated);
-        Tolerance.AssertClose(yn, ys, 1e-5, 1e-5, "output");
+        Tolerance.AssertClose(yn, ys, 1e-5, 1e-5 * scale, "output");
         for (int i = 0; i < gn.Length; i++)
-            Tolerance.AssertClose(gn[i], gs[i], 1e-5, 1e-4, $"gradient of input {i}");
+            Tolerance.AssertClose(gn[i], gs[i], 1e-5, 1e-4 * scale, $"gradient of input {i}");
     }
 
     [Test] public void MatMul() => Agree(x => x[0].MatMul(x[1]), [37, 53], [53, 29]);
@@ -43,6 +49,26 @@ public class NativeCpuDifferentialTests
     [Test]
     public void ConvTranspose2d() => Agree(x => Functional.ConvTranspose2d(x[0], x[1], x[2], stride: 2, padding: 1, outputPadding: 1),
         [2, 5, 4, 3], [5, 2, 5, 5], [2]);
+
+    // The native convolutions: stride-1 backward-data runs as a convolution with the flipped kernel
+    // (padding d·(K−1)−p, negative when p is larger); more than 320 taps split K into blocks.
+    [Test]
+    public void Conv2dStride1Padded() => Agree(x => Functional.Conv2d(x[0], x[1], x[2], padding: (1, 2), dilation: (2, 1)),
+        [2, 5, 9, 13], [7, 5, 3, 3], [7]);
+
+    [Test]
+    public void Conv2dPaddingBeyondKernel() => Agree(x => Functional.Conv2d(x[0], x[1], null, padding: 3), [2, 3, 5, 6], [4, 3, 2, 2]);
+
+    [Test]
+    public void Conv2dManyTaps() => Agree(x => Functional.Conv2d(x[0], x[1], x[2]), Math.Sqrt(360), [3, 40, 8, 9], [9, 40, 3, 3], [9]);
+
+    [Test]
+    public void ConvTranspose2dStride1Dilated() => Agree(x => Functional.ConvTranspose2d(x[0], x[1], x[2], outputPadding: 1, dilation: 2),
+        [2, 3, 6, 5], [3, 4, 3, 2], [4]);
+
+    // Products larger than one block of the native GEMM: K in blocks, row panels in several groups, a transposed B.
+    [Test] public void MatMulBlocked() => Agree(x => x[0].MatMul(x[1]), Math.Sqrt(700), [200, 700], [700, 45]);
+    [Test] public void MatMulBlockedTransposedB() => Agree(x => Tensor.MatMul(x[0], x[1], false, true), Math.Sqrt(333), [203, 333], [37, 333]);
 
     [Test] public void BroadcastArithmetic() => Agree(x => (x[0] * x[1] + x[2]).Relu(), [3, 5, 7], [5, 1], [7]);
     [Test] public void PermuteAndSum() => Agree(x => x[0].Permute(2, 0, 1).Sum([0, 2]), [4, 5, 9]);

@@ -2,34 +2,61 @@ using ILGPU;
 
 namespace QSparse.Kernels;
 
-/// <summary>The native path of im2col and col2im (same layouts as <see cref="ConvKernels"/>).</summary>
+/// <summary>
+/// The native path of the convolutions: each pass is one <see cref="NativeGemm"/> product whose im2col
+/// operand is packed straight from the image (<see cref="Im2ColB"/>), and col2im for strided backward-data.
+/// </summary>
 static unsafe class NativeConv
 {
-    public static void Im2Col(Device d, ArrayView<float> x, ArrayView<float> col, ConvGeometry g)
+    /// <summary>y [N, OutC, OutH, OutW] = conv(x, w) (+ y when <paramref name="accumulate"/>): one GEMM, col never materialised.</summary>
+    public static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float> y, ConvGeometry g, bool accumulate)
     {
+        CheckIndexable(x);
         d.Synchronize();
-        nint px = x.Address(), pc = col.Address();
-        int cols = g.ColCols;
-        NativeLoops.For(g.ColRows * g.N * g.OutH, (begin, end) =>
+        // Y [OutC, (n, pixel)] = W [OutC, C·KH·KW] · col, written where y holds it.
+        NativeGemm.Multiply(new StridedA((float*)w.Address(), g.ColRows, AxisMap.Plain(1)), new Im2ColB((float*)x.Address(), g, tapRows: true),
+            new GemmOutput((float*)y.Address(), g.OutPixels, AxisMap.ImagePixels(g.OutC, g.OutPixels)),
+            g.OutC, g.ColCols, g.ColRows, 1f, accumulate ? 1f : 0f);
+    }
+
+    /// <summary>
+    /// x [N, C, H, W] (+)= convᵀ(gy, w) for a stride-1 convolution, as the convolution of gy with the
+    /// flipped, transposed kernel w'[c, oc, ki, kj] = w[oc, c, KH−1−ki, KW−1−kj] and padding d·(K−1)−p
+    /// (read in place from w, never copied); again one GEMM with no col matrix and no col2im.
+    /// </summary>
+    public static void BackwardDataStride1(Device d, ArrayView<float> gy, ArrayView<float> w, ArrayView<float> x, ConvGeometry g, bool accumulate)
+    {
+        CheckIndexable(gy);
+        d.Synchronize();
+        var flipped = new ConvGeometry
         {
-            float* xs = (float*)px, cs = (float*)pc;
-            for (int item = begin; item < end; item++)
-            {
-                int oh = item % g.OutH, rest = item / g.OutH, n = rest % g.N, row = rest / g.N;
-                int kj = row % g.KW, ki = row / g.KW % g.KH, c = row / (g.KW * g.KH);
-                int h = oh * g.StrideH - g.PadH + ki * g.DilationH;
-                float* dst = cs + (long)row * cols + (n * g.OutH + oh) * g.OutW;
-                if (h < 0 || h >= g.H)
-                {
-                    new Span<float>(dst, g.OutW).Clear();
-                    continue;
-                }
-                float* src = xs + ((long)(n * g.C + c) * g.H + h) * g.W;
-                int w = kj * g.DilationW - g.PadW;
-                for (int ow = 0; ow < g.OutW; ow++, w += g.StrideW)
-                    dst[ow] = w >= 0 && w < g.W ? src[w] : 0f;
-            }
-        });
+            N = g.N, C = g.OutC, H = g.OutH, W = g.OutW, OutC = g.C, OutH = g.H, OutW = g.W, KH = g.KH, KW = g.KW,
+            StrideH = 1, StrideW = 1, DilationH = g.DilationH, DilationW = g.DilationW,
+            PadH = g.DilationH * (g.KH - 1) - g.PadH, PadW = g.DilationW * (g.KW - 1) - g.PadW,
+        };
+        int taps = g.KH * g.KW;
+        // w' (C × OutC·KH·KW): row c at c·taps, column (oc, t) at oc·C·taps + (taps − 1 − t).
+        var flippedW = new StridedA((float*)w.Address() + taps - 1, taps, new AxisMap(taps, -1, (long)g.C * taps));
+        NativeGemm.Multiply(flippedW, new Im2ColB((float*)gy.Address(), flipped, tapRows: true),
+            new GemmOutput((float*)x.Address(), flipped.OutPixels, AxisMap.ImagePixels(g.C, flipped.OutPixels)),
+            g.C, flipped.ColCols, flipped.ColRows, 1f, accumulate ? 1f : 0f);
+    }
+
+    /// <summary>gw [OutC, C, KH, KW] = GY [OutC, (n, pixel)] · colᵀ, with GY read where gy holds it.</summary>
+    public static void BackwardWeight(Device d, ArrayView<float> x, ArrayView<float> gy, ArrayView<float> gw, ConvGeometry g)
+    {
+        CheckIndexable(x);
+        d.Synchronize();
+        NativeGemm.Multiply(new StridedA((float*)gy.Address(), g.OutPixels, AxisMap.ImagePixels(g.OutC, g.OutPixels)),
+            new Im2ColB((float*)x.Address(), g, tapRows: false), new GemmOutput((float*)gw.Address(), g.ColRows, AxisMap.Plain(1)),
+            g.OutC, g.ColRows, g.ColCols, 1f, 0f);
+    }
+
+    /// <summary>The gathers index the image with 32-bit offsets.</summary>
+    static void CheckIndexable(ArrayView<float> image)
+    {
+        if (image.Length > int.MaxValue)
+            throw new NotSupportedException($"convolution input of {image.Length} elements: the native CPU path indexes at most {int.MaxValue}");
     }
 
     /// <summary>x[n, c, h, w] (+)= Σ col entries reading it; scatter-free: each worker owns whole (n, c) planes.</summary>
