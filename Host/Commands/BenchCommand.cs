@@ -16,17 +16,28 @@ static class BenchCommand
         var quick = new Option<bool>("--quick") { Description = "batch 64 only and one first-launch row: about a minute on a 2-core CPU" };
         var full = new Option<bool>("--full") { Description = "SGEMM at 4096³ on CPU devices too (default there: 1024³)" };
         var repeats = new Option<int>("--repeats") { Description = "timed runs of each workload after its warm-up (default 5, --quick 3)" };
+        var profile = new Option<int>("--profile") { Description = "instead: profile this many steady training steps per mode, op by op (forward, backward, optimizer)" };
         var command = new Command("bench", "time the compute core, the training step and the QSPARSE events on one device; print a table, write JSON")
         {
-            device, json, quick, full, repeats,
+            device, json, quick, full, repeats, profile,
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(profile) is > 0 and var steps)
+                return Profile(parse.GetValue(device), steps);
             bool isQuick = parse.GetValue(quick);
             int n = parse.GetValue(repeats) is > 0 and var r ? r : isQuick ? 3 : 5;
             return Run(new BenchOptions(parse.GetValue(device), n, isQuick, parse.GetValue(full)), parse.GetValue(json));
         });
         return command;
+    }
+
+    static int Profile(string? deviceSpec, int steps)
+    {
+        QSparseOptions.Set(logOnCreated: false, logDuringTrain: false);
+        using var device = Device.Open(deviceSpec);
+        StepProfile.Run(device, steps);
+        return 0;
     }
 
     static int Run(BenchOptions options, string? jsonPath)

@@ -14,6 +14,7 @@ public static class TrainingStep
         optimizer.ZeroGrad();
         loss.Backward();
         optimizer.Step();
+        OpProfiler.Mark("optimizer step", x.Device);
         return loss;
     }
 }

@@ -13,7 +13,7 @@ static unsafe class NativeBatchNorm
     {
         d.Synchronize();
         nint px = x.Address(), pm = mean.Address(), pv = var.Address(), prm = runningMean.Address(), prv = runningVar.Address();
-        NativeLoops.For(s.Channels, (begin, end) =>
+        NativeLoops.For(s.Channels, s.PerChannel, (begin, end) =>
         {
             float* xs = (float*)px;
             for (int c = begin; c < end; c++)
@@ -53,7 +53,7 @@ static unsafe class NativeBatchNorm
     {
         d.Synchronize();
         nint px = x.Address(), pm = mean.Address(), pv = var.Address(), pw = weight.Address(), pb = bias.Address(), py = y.Address();
-        NativeLoops.For(s.Batch * s.Channels, (begin, end) =>
+        NativeLoops.For(s.Batch * s.Channels, s.Inner, (begin, end) =>
         {
             for (int row = begin; row < end; row++)
             {
@@ -74,7 +74,7 @@ static unsafe class NativeBatchNorm
         d.Synchronize();
         nint px = x.Address(), pg = gradOut.Address(), pm = mean.Address(), pv = var.Address(), pw = weight.Address(),
             pgw = gradWeight.Address(), pgb = gradBias.Address(), pgi = gradIn.Address();
-        NativeLoops.For(s.Channels, (begin, end) =>
+        NativeLoops.For(s.Channels, s.PerChannel, (begin, end) =>
         {
             float* xs = (float*)px, gs = (float*)pg;
             for (int c = begin; c < end; c++)
@@ -95,7 +95,7 @@ static unsafe class NativeBatchNorm
             }
         });
         float centre = training ? 1f : 0f;
-        NativeLoops.For(s.Batch * s.Channels, (begin, end) =>
+        NativeLoops.For(s.Batch * s.Channels, s.Inner, (begin, end) =>
         {
             for (int row = begin; row < end; row++)
             {

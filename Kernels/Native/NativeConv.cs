@@ -65,7 +65,7 @@ static unsafe class NativeConv
         d.Synchronize();
         nint px = x.Address(), pc = col.Address();
         int cols = g.ColCols, plane = g.H * g.W;
-        NativeLoops.For(g.N * g.C, (begin, end) =>
+        NativeLoops.For(g.N * g.C, (long)g.ColRows / g.C * g.OutPixels, (begin, end) =>
         {
             float* xs = (float*)px, cs = (float*)pc;
             for (int nc = begin; nc < end; nc++)

@@ -55,7 +55,7 @@ static unsafe class NativeElementwise
         int inner = map.D5, sa = map.A5, sb = map.B5;
         if (y.Length == 0)
             return;
-        NativeLoops.For((int)y.Length / inner, (begin, end) =>
+        NativeLoops.For((int)y.Length / inner, inner, (begin, end) =>
         {
             float* xa = (float*)pa, xb = (float*)pb, ys = (float*)py;
             for (int row = begin; row < end; row++)
@@ -75,14 +75,20 @@ static unsafe class NativeElementwise
         int inner = map.D5, sa = map.A5, sb = map.B5;
         if (count == 0)
             return;
-        NativeLoops.For(count / inner, (begin, end) =>
+        NativeLoops.For(count / inner, inner, (begin, end) =>
         {
             T* xs = (T*)px, ys = (T*)py;
             for (int row = begin; row < end; row++)
             {
                 map.Map(row * inner, out int src, out int dst);
-                for (int k = 0; k < inner; k++)
-                    ys[dst + k * sb] = xs[src + k * sa];
+                // Rows of a contiguous copy and of a broadcast (a bias spread over pixels) are block operations.
+                if (sb == 1 && sa == 1)
+                    new Span<T>(xs + src, inner).CopyTo(new Span<T>(ys + dst, inner));
+                else if (sb == 1 && sa == 0)
+                    new Span<T>(ys + dst, inner).Fill(xs[src]);
+                else
+                    for (int k = 0; k < inner; k++)
+                        ys[dst + k * sb] = xs[src + k * sa];
             }
         });
     }
@@ -115,7 +121,7 @@ static unsafe class NativeElementwise
         // NOTE: few outputs over long reductions (a full sum) split the reduced rows per core.
         int splits = outputs >= Environment.ProcessorCount || reduceCount < (1 << 15) ? 1 : Math.Min(Environment.ProcessorCount, rows);
         var partial = new float[outputs * splits];
-        NativeLoops.For(outputs * splits, (begin, end) =>
+        NativeLoops.For(outputs * splits, reduceCount / splits, (begin, end) =>
         {
             float* xs = (float*)px;
             int chunk = (rows + splits - 1) / splits;

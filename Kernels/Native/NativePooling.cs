@@ -16,7 +16,7 @@ static unsafe class NativePooling
     {
         d.Synchronize();
         nint px = x.Address(), py = y.Address(), pi = indices.Address();
-        NativeLoops.For(s.Planes * s.OutH, (begin, end) =>
+        NativeLoops.For(s.Planes * s.OutH, (long)s.KernelH * s.W, (begin, end) =>
         {
             for (int row = begin; row < end; row++)
             {
@@ -53,7 +53,7 @@ static unsafe class NativePooling
         d.Synchronize();
         nint pg = gradOut.Address(), pi = indices.Address(), pgi = gradIn.Address();
         int plane = s.H * s.W, outPlane = s.OutH * s.OutW;
-        NativeLoops.For(s.Planes, (begin, end) =>
+        NativeLoops.For(s.Planes, (long)s.H * s.W, (begin, end) =>
         {
             for (int p = begin; p < end; p++)
             {

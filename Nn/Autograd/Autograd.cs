@@ -33,6 +33,8 @@ public static class Autograd
     {
         if (IsGradEnabled && inputs.Any(t => t.RequiresGrad))
             output.GradFn = new GradNode(name, inputs, backward);
+        if (IsGradEnabled)
+            OpProfiler.Mark(name, output.Device);
         return output;
     }
 
@@ -63,7 +65,9 @@ public static class Autograd
                 continue;
             }
             var node = t.GradFn;
+            OpProfiler.Mark("gradient sums", root.Device);
             var inputGrads = node.Backward(g);
+            OpProfiler.Mark(node.Name + " backward", root.Device);
             for (int i = 0; i < node.Inputs.Length; i++)
             {
                 var input = node.Inputs[i];
