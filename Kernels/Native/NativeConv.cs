@@ -1,3 +1,4 @@
+using System.Buffers;
 using ILGPU;
 
 namespace QSparse.Kernels;
@@ -11,12 +12,11 @@ static unsafe class NativeConv
     /// <summary>y [N, OutC, OutH, OutW] = conv(x, w) (+ y when <paramref name="accumulate"/>): one GEMM, col never materialised.</summary>
     public static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float> y, ConvGeometry g, bool accumulate)
     {
-        CheckIndexable(x);
         d.Synchronize();
         // Y [OutC, (n, pixel)] = W [OutC, C·KH·KW] · col, written where y holds it.
-        NativeGemm.Multiply(new StridedA((float*)w.Address(), g.ColRows, AxisMap.Plain(1)), new Im2ColB((float*)x.Address(), g, tapRows: true),
+        WithIm2Col(x, g, tapRows: true, col => NativeGemm.Multiply(new StridedA((float*)w.Address(), g.ColRows, AxisMap.Plain(1)), col,
             new GemmOutput((float*)y.Address(), g.OutPixels, AxisMap.ImagePixels(g.OutC, g.OutPixels)),
-            g.OutC, g.ColCols, g.ColRows, 1f, accumulate ? 1f : 0f);
+            g.OutC, g.ColCols, g.ColRows, 1f, accumulate ? 1f : 0f));
     }
 
     /// <summary>
@@ -26,7 +26,6 @@ static unsafe class NativeConv
     /// </summary>
     public static void BackwardDataStride1(Device d, ArrayView<float> gy, ArrayView<float> w, ArrayView<float> x, ConvGeometry g, bool accumulate)
     {
-        CheckIndexable(gy);
         d.Synchronize();
         var flipped = new ConvGeometry
         {
@@ -37,26 +36,45 @@ static unsafe class NativeConv
         int taps = g.KH * g.KW;
         // w' (C × OutC·KH·KW): row c at c·taps, column (oc, t) at oc·C·taps + (taps − 1 − t).
         var flippedW = new StridedA((float*)w.Address() + taps - 1, taps, new AxisMap(taps, -1, (long)g.C * taps));
-        NativeGemm.Multiply(flippedW, new Im2ColB((float*)gy.Address(), flipped, tapRows: true),
+        WithIm2Col(gy, flipped, tapRows: true, col => NativeGemm.Multiply(flippedW, col,
             new GemmOutput((float*)x.Address(), flipped.OutPixels, AxisMap.ImagePixels(g.C, flipped.OutPixels)),
-            g.C, flipped.ColCols, flipped.ColRows, 1f, accumulate ? 1f : 0f);
+            g.C, flipped.ColCols, flipped.ColRows, 1f, accumulate ? 1f : 0f));
     }
 
     /// <summary>gw [OutC, C, KH, KW] = GY [OutC, (n, pixel)] · colᵀ, with GY read where gy holds it.</summary>
     public static void BackwardWeight(Device d, ArrayView<float> x, ArrayView<float> gy, ArrayView<float> gw, ConvGeometry g)
     {
-        CheckIndexable(x);
         d.Synchronize();
-        NativeGemm.Multiply(new StridedA((float*)gy.Address(), g.OutPixels, AxisMap.ImagePixels(g.OutC, g.OutPixels)),
-            new Im2ColB((float*)x.Address(), g, tapRows: false), new GemmOutput((float*)gw.Address(), g.ColRows, AxisMap.Plain(1)),
-            g.OutC, g.ColRows, g.ColCols, 1f, 0f);
+        WithIm2Col(x, g, tapRows: false, colT => NativeGemm.Multiply(
+            new StridedA((float*)gy.Address(), g.OutPixels, AxisMap.ImagePixels(g.OutC, g.OutPixels)), colT,
+            new GemmOutput((float*)gw.Address(), g.ColRows, AxisMap.Plain(1)), g.OutC, g.ColRows, g.ColCols, 1f, 0f));
     }
 
-    /// <summary>The gathers index the image with 32-bit offsets.</summary>
-    static void CheckIndexable(ArrayView<float> image)
+    /// <summary>
+    /// Runs <paramref name="product"/> with the im2col matrix of <paramref name="image"/> (rows taps when
+    /// <paramref name="tapRows"/>, else pixels) over index tables built for this call.
+    /// </summary>
+    static void WithIm2Col(ArrayView<float> image, ConvGeometry g, bool tapRows, Action<Im2ColB> product)
     {
+        // NOTE: the gathers index the image with 32-bit offsets.
         if (image.Length > int.MaxValue)
             throw new NotSupportedException($"convolution input of {image.Length} elements: the native CPU path indexes at most {int.MaxValue}");
+        int tapInts = ConvIndexTable.Storage(g.ColRows);
+        var storage = ArrayPool<int>.Shared.Rent(tapInts + ConvIndexTable.Storage(g.ColCols));
+        try
+        {
+            fixed (int* ints = storage)
+            {
+                var taps = ConvIndexTable.Taps(ints, g);
+                var pixels = ConvIndexTable.Pixels(ints + tapInts, g);
+                float* x = (float*)image.Address();
+                product(tapRows ? new Im2ColB(x, taps, pixels, g) : new Im2ColB(x, pixels, taps, g));
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(storage);
+        }
     }
 
     /// <summary>x[n, c, h, w] (+)= Σ col entries reading it; scatter-free: each worker owns whole (n, c) planes.</summary>
