@@ -100,7 +100,7 @@ public static class ConvKernels
     public static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float>? bias,
         ArrayView<float> y, ConvGeometry g)
     {
-        if (Native(d))
+        if (d.NativeCpu)
         {
             if (bias is { } bn)
                 BroadcastChannels(d, bn, y, g.N, g.OutC, g.OutPixels);
@@ -141,7 +141,7 @@ public static class ConvKernels
     {
         if (bias is { } b)
             BroadcastChannels(d, b, x, g.N, g.C, g.H * g.W);
-        if (Native(d) && g.StrideH == 1 && g.StrideW == 1)
+        if (d.NativeCpu && g.StrideH == 1 && g.StrideW == 1)
         {
             NativeConv.BackwardDataStride1(d, gy, w, x, g, accumulate: bias.HasValue);
             return;
@@ -168,7 +168,7 @@ public static class ConvKernels
     /// <summary>gw [OutC, C, KH, KW] = the gradient of <see cref="Forward"/> with respect to w, given x and gy.</summary>
     public static void BackwardWeight(Device d, ArrayView<float> x, ArrayView<float> gy, ArrayView<float> gw, ConvGeometry g)
     {
-        if (Native(d))
+        if (d.NativeCpu)
         {
             NativeConv.BackwardWeight(d, x, gy, gw, g);
             return;
@@ -193,9 +193,6 @@ public static class ConvKernels
             d.Pool.Return(scratch);
         }
     }
-
-    /// <summary>The "cpu" device runs the passes as native GEMMs with an implicit im2col operand.</summary>
-    static bool Native(Device d) => d.NativeCpu && NativeGemm.Supported;
 
     /// <summary>
     /// One pooled buffer holding the column matrix [C·KH·KW, N·P] and a channel-major output-sized

@@ -73,6 +73,11 @@ public static class CopyKernels
     public static void Convert<TIn, TOut, TOp>(Device d, ArrayView<TIn> x, ArrayView<TOut> y, TOp op)
         where TIn : unmanaged where TOut : unmanaged where TOp : struct, IConvertOp<TIn, TOut>
     {
+        if (d.NativeCpu)
+        {
+            NativeElementwise.Convert(d, x, y, op);
+            return;
+        }
         var (config, range) = d.Elements((int)y.Length);
         d.Kernel<ElementRange, ArrayView<TIn>, ArrayView<TOut>, TOp>(ConvertKernel)(config, range, x, y, op);
     }

@@ -34,8 +34,11 @@ public sealed partial class Device : IDisposable
     /// <summary>True for ILGPU's CPU accelerator (with or without the native path): kernels use CPU launch shapes.</summary>
     public bool IsCpu => Kind is DeviceKind.Cpu or DeviceKind.CpuAccelerator;
 
-    /// <summary>True where hot operations take the native SIMD path instead of ILGPU's CPU simulator.</summary>
-    public bool NativeCpu => Kind == DeviceKind.Cpu;
+    /// <summary>
+    /// True where hot operations take the native SIMD path instead of ILGPU's CPU simulator: the "cpu"
+    /// device on a processor with AVX2 and FMA (elsewhere "cpu" runs ILGPU's kernels only).
+    /// </summary>
+    public bool NativeCpu => Kind == DeviceKind.Cpu && NativeGemm.Supported;
 
     /// <summary>Threads one element-wise launch uses at most.</summary>
     public int ParallelThreads { get; }

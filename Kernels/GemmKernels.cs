@@ -37,7 +37,7 @@ public static class GemmKernels
     /// <paramref name="s"/>; with Beta = 0 C is only written, never read.</remarks>
     public static void Gemm(Device d, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmShape s)
     {
-        if (d.NativeCpu && NativeGemm.Supported)
+        if (d.NativeCpu)
             GemmNative(d, a, b, c, s);
         else if (d.IsCpu)
             GemmCpu(d, a, b, c, s);

@@ -110,6 +110,11 @@ public static class QuantizeKernels
     public static void Forward(Device d, ArrayView<float> x, ArrayView<float> decimals, ArrayView<float> y,
         ChannelShape shape, QuantizeParams q)
     {
+        if (d.NativeCpu)
+        {
+            NativeQuantize.Forward(d, x, decimals, y, shape, q);
+            return;
+        }
         var (config, range) = d.Elements((int)y.Length);
         d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelShape, QuantizeParams>(
             ForwardKernel)(config, range, x, decimals, y, shape, q);
@@ -119,6 +124,11 @@ public static class QuantizeKernels
     public static void Backward(Device d, ArrayView<float> gradOut, ArrayView<float> decimals, ArrayView<float> gradIn,
         ChannelShape shape, QuantizeParams q)
     {
+        if (d.NativeCpu)
+        {
+            NativeQuantize.Backward(d, gradOut, decimals, gradIn, shape, q);
+            return;
+        }
         var (config, range) = d.Elements((int)gradIn.Length);
         d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelShape, QuantizeParams>(
             BackwardKernel)(config, range, gradOut, decimals, gradIn, shape, q);

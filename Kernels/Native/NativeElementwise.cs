@@ -39,14 +39,9 @@ static unsafe class NativeElementwise
             NativeLoops.For((int)y.Length, (begin, end) =>
             {
                 float* xa = (float*)pa, xb = (float*)pb, ys = (float*)py;
-                int i = begin;
-                if (typeof(TOp) == typeof(ReluGradOp) && Vector256.IsHardwareAccelerated)
-                    for (; i + 8 <= end; i += 8)
-                    {
-                        var keep = Vector256.GreaterThan(Vector256.Load(xb + i), Vector256<float>.Zero);
-                        Vector256.Store(Vector256.BitwiseAnd(Vector256.Load(xa + i), keep), ys + i);
-                    }
-                for (; i < end; i++)
+                if (TryVector<TOp>(xa + begin, 1, xb + begin, 1, ys + begin, end - begin))
+                    return;
+                for (int i = begin; i < end; i++)
                     ys[i] = op.Apply(xa[i], xb[i]);
             });
             return;
@@ -62,10 +57,65 @@ static unsafe class NativeElementwise
             {
                 map.Map(row * inner, out int ia, out int ib);
                 float* yr = ys + row * inner;
+                if (TryVector<TOp>(xa + ia, sa, xb + ib, sb, yr, inner))
+                    continue;
                 for (int k = 0; k < inner; k++)
                     yr[k] = op.Apply(xa[ia + k * sa], xb[ib + k * sb]);
             }
         });
+    }
+
+    /// <summary>
+    /// y[k] = op(a[k·sa], b[k·sb]) for k &lt; n with SIMD, where the op has a vector form and each operand
+    /// is contiguous (stride 1) or one broadcast value (stride 0); false (nothing done) otherwise.
+    /// The vector forms are the same IEEE operations, so results equal the scalar loop's bit for bit.
+    /// </summary>
+    static bool TryVector<TOp>(float* a, int sa, float* b, int sb, float* y, int n) where TOp : struct, IBinaryOp
+    {
+        var ys = new Span<float>(y, n);
+        if (sa == 1 && sb == 1)
+        {
+            ReadOnlySpan<float> xa = new(a, n), xb = new(b, n);
+            if (typeof(TOp) == typeof(AddOp)) TensorPrimitives.Add(xa, xb, ys);
+            else if (typeof(TOp) == typeof(SubOp)) TensorPrimitives.Subtract(xa, xb, ys);
+            else if (typeof(TOp) == typeof(MulOp)) TensorPrimitives.Multiply(xa, xb, ys);
+            else if (typeof(TOp) == typeof(DivOp)) TensorPrimitives.Divide(xa, xb, ys);
+            else if (typeof(TOp) == typeof(ReluGradOp))
+            {
+                // NOTE: a data-dependent branch per element mispredicts half the time on activations.
+                int i = 0;
+                for (; i + 8 <= n; i += 8)
+                {
+                    var keep = Vector256.GreaterThan(Vector256.Load(b + i), Vector256<float>.Zero);
+                    Vector256.Store(Vector256.BitwiseAnd(Vector256.Load(a + i), keep), y + i);
+                }
+                for (; i < n; i++)
+                    y[i] = b[i] > 0f ? a[i] : 0f;
+            }
+            else return false;
+            return true;
+        }
+        if (sa == 1 && sb == 0)
+        {
+            ReadOnlySpan<float> xa = new(a, n);
+            if (typeof(TOp) == typeof(AddOp)) TensorPrimitives.Add(xa, *b, ys);
+            else if (typeof(TOp) == typeof(SubOp)) TensorPrimitives.Subtract(xa, *b, ys);
+            else if (typeof(TOp) == typeof(MulOp)) TensorPrimitives.Multiply(xa, *b, ys);
+            else if (typeof(TOp) == typeof(DivOp)) TensorPrimitives.Divide(xa, *b, ys);
+            else return false;
+            return true;
+        }
+        if (sa == 0 && sb == 1)
+        {
+            ReadOnlySpan<float> xb = new(b, n);
+            if (typeof(TOp) == typeof(AddOp)) TensorPrimitives.Add(xb, *a, ys);
+            else if (typeof(TOp) == typeof(MulOp)) TensorPrimitives.Multiply(xb, *a, ys);
+            else if (typeof(TOp) == typeof(SubOp)) TensorPrimitives.Subtract(*a, xb, ys);
+            else if (typeof(TOp) == typeof(DivOp)) TensorPrimitives.Divide(*a, xb, ys);
+            else return false;
+            return true;
+        }
+        return false;
     }
 
     public static void StridedCopy<T>(Device d, ArrayView<T> x, ArrayView<T> y, int count, Broadcast map) where T : unmanaged
@@ -90,6 +140,20 @@ static unsafe class NativeElementwise
                     for (int k = 0; k < inner; k++)
                         ys[dst + k * sb] = xs[src + k * sa];
             }
+        });
+    }
+
+    public static void Convert<TIn, TOut, TOp>(Device d, ArrayView<TIn> x, ArrayView<TOut> y, TOp op)
+        where TIn : unmanaged where TOut : unmanaged where TOp : struct, IConvertOp<TIn, TOut>
+    {
+        d.Synchronize();
+        nint px = x.Address(), py = y.Address();
+        NativeLoops.For((int)y.Length, (begin, end) =>
+        {
+            TIn* xs = (TIn*)px;
+            TOut* ys = (TOut*)py;
+            for (int i = begin; i < end; i++)
+                ys[i] = op.Apply(xs[i]);
         });
     }
 
