@@ -79,6 +79,29 @@ public class NativeCpuDifferentialTests
         [6, 5, 7, 3], [5], [5]);
 
     [Test] public void MaxPool() => Agree(x => Functional.MaxPool2d(x[0], 2), [3, 4, 9, 8]);
+
+    // Wide rows take the 8-outputs-at-a-time path of 2×2 pooling, with a scalar tail.
+    [Test] public void MaxPoolWideRows() => Agree(x => Functional.MaxPool2d(x[0], 2), [2, 3, 7, 37]);
+
+    [Test]
+    public void MaxPoolTiesAndNaNPickTheSameInput()
+    {
+        // Small integers make ties in most windows; the NaNs must win their windows on both paths.
+        var values = Enumerable.Range(0, 2 * 40 * 6).Select(i => i % 97 == 5 || i % 89 == 3 ? float.NaN : (i * 7 % 5)).ToArray();
+        (float[] Y, float[] Grad) Run(Device d)
+        {
+            using var scope = new TensorScope();
+            var x = Tensor.FromArray(d, values, 2, 1, 6, 40).RequiresGrad_();
+            var y = Functional.MaxPool2d(x, 2);
+            y.Mul(Tensor.FromArray(d, Enumerable.Range(1, y.Numel).Select(i => (float)i).ToArray(), y.Shape)).Sum().Backward();
+            return (y.ToArray<float>(), x.Grad!.ToArray<float>());
+        }
+        var (yn, gn) = Run(Native);
+        var (ys, gs) = Run(Simulated);
+        Assert.That(yn, Is.EqualTo(ys));
+        Assert.That(gn, Is.EqualTo(gs));
+        Assert.That(yn.Count(float.IsNaN), Is.GreaterThan(0));
+    }
     [Test] public void LogSoftmax() => Agree(x => Functional.LogSoftmax(x[0], 1), [7, 11]);
 
     [Test]

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using ILGPU;
 
 namespace QSparse.Kernels;
@@ -24,7 +26,10 @@ static unsafe class NativePooling
                 float* xs = (float*)px + (long)plane * s.H * s.W;
                 float* ys = (float*)py + (long)row * s.OutW;
                 int* ids = (int*)pi + (long)row * s.OutW;
-                for (int ow = 0; ow < s.OutW; ow++)
+                int ow = 0;
+                if (s.KernelH == 2 && s.KernelW == 2 && 2 * oh + 1 < s.H)
+                    ow = MaxForward2x2(xs, s.W, oh, s.OutW, ys, ids);
+                for (; ow < s.OutW; ow++)
                 {
                     int h0 = oh * s.StrideH, w0 = ow * s.StrideW;
                     int hEnd = Math.Min(h0 + s.KernelH, s.H), wEnd = Math.Min(w0 + s.KernelW, s.W);
@@ -46,6 +51,51 @@ static unsafe class NativePooling
                 }
             }
         });
+    }
+
+    /// <summary>
+    /// 2×2 windows of input rows 2·oh and 2·oh + 1, 8 outputs at a time while whole windows lie inside
+    /// the row; returns the first output left to the scalar loop. The candidates are taken in the scalar
+    /// loop's order with its rule (strictly greater, or NaN), so values and indices are the same.
+    /// </summary>
+    static int MaxForward2x2(float* plane, int width, int oh, int outW, float* ys, int* ids)
+    {
+        float* top = plane + 2 * oh * width, bottom = top + width;
+        var lanes = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+        int ow = 0;
+        for (; 2 * ow + 16 <= width && ow + 8 <= outW; ow += 8)
+        {
+            var (topLeft, topRight) = Deinterleave(top + 2 * ow);
+            var (bottomLeft, bottomRight) = Deinterleave(bottom + 2 * ow);
+            var index = Vector256.Create(2 * oh * width + 2 * ow) + lanes;
+            var best = Vector256.Create(float.NegativeInfinity);
+            var bestIndex = index;
+            Take(topLeft, index, ref best, ref bestIndex);
+            Take(topRight, index + Vector256.Create(1), ref best, ref bestIndex);
+            Take(bottomLeft, index + Vector256.Create(width), ref best, ref bestIndex);
+            Take(bottomRight, index + Vector256.Create(width + 1), ref best, ref bestIndex);
+            Vector256.Store(best, ys + ow);
+            Vector256.Store(bestIndex, ids + ow);
+        }
+        return ow;
+    }
+
+    /// <summary>16 consecutive floats as their 8 even-indexed and 8 odd-indexed values.</summary>
+    static (Vector256<float> Even, Vector256<float> Odd) Deinterleave(float* p)
+    {
+        var a = Vector256.Load(p);
+        var b = Vector256.Load(p + 8);
+        // Shuffle works within 128-bit lanes; the permute puts the four 64-bit pairs back in order.
+        var even = Avx2.Permute4x64(Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
+        var odd = Avx2.Permute4x64(Avx.Shuffle(a, b, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
+        return (even, odd);
+    }
+
+    static void Take(Vector256<float> v, Vector256<int> index, ref Vector256<float> best, ref Vector256<int> bestIndex)
+    {
+        var take = Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v);
+        best = Vector256.ConditionalSelect(take, v, best);
+        bestIndex = Vector256.ConditionalSelect(take.AsInt32(), index, bestIndex);
     }
 
     public static void MaxBackward(Device d, ArrayView<float> gradOut, ArrayView<int> indices, ArrayView<float> gradIn, Pool2dShape s)
