@@ -9,6 +9,9 @@ namespace QSparse.Kernels;
 /// K = N·OutH·OutW, and backward-data's GEMM is followed by col2im. col2im gathers (each
 /// input pixel sums the column entries that read it) instead of scattering with atomics, so every
 /// result is deterministic. A transposed convolution's forward is this convolution's backward-data.
+/// The "cpu" device's native path (<see cref="NativeConv"/>) runs the same passes as GEMMs that read the
+/// column matrix straight from the image and write where the result lives: no col, permute or col2im
+/// (strided backward-data still folds a col matrix).
 /// </summary>
 public static class ConvKernels
 {
@@ -102,9 +105,7 @@ public static class ConvKernels
     {
         if (d.NativeCpu)
         {
-            if (bias is { } bn)
-                BroadcastChannels(d, bn, y, g.N, g.OutC, g.OutPixels);
-            NativeConv.Forward(d, x, w, y, g, accumulate: bias.HasValue);
+            NativeConv.Forward(d, x, w, bias, y, g);
             return;
         }
         var scratch = RentScratch(d, g, out var col, out var yByChannel);
@@ -139,13 +140,13 @@ public static class ConvKernels
     public static void BackwardData(Device d, ArrayView<float> gy, ArrayView<float> w, ArrayView<float>? bias,
         ArrayView<float> x, ConvGeometry g)
     {
-        if (bias is { } b)
-            BroadcastChannels(d, b, x, g.N, g.C, g.H * g.W);
         if (d.NativeCpu && g.StrideH == 1 && g.StrideW == 1)
         {
-            NativeConv.BackwardDataStride1(d, gy, w, x, g, accumulate: bias.HasValue);
+            NativeConv.BackwardDataStride1(d, gy, w, bias, x, g);
             return;
         }
+        if (bias is { } b)
+            BroadcastChannels(d, b, x, g.N, g.C, g.H * g.W);
         var scratch = RentScratch(d, g, out var col, out var gyByChannel);
         try
         {

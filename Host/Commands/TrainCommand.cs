@@ -14,7 +14,7 @@ namespace QSparse.Host.Commands;
 static class TrainCommand
 {
     /// <summary>The quickstart's size: examples per epoch and epochs (the schedule unit E follows from them).</summary>
-    const int QuickstartExamples = 2560, QuickstartEpochs = 10, QuickstartTestLimit = 1000;
+    const int QuickstartExamples = 7680, QuickstartEpochs = 10, QuickstartTestLimit = 1000;
     const double QuickstartGamma = 0.95;
 
     public static Command Create()

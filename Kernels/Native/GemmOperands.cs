@@ -69,21 +69,22 @@ readonly unsafe struct StridedB(float* data, long kStride, AxisMap columns) : IG
     }
 }
 
-/// <summary>The result C: element (m, n) at data[m·rowStride + column-axis offset].</summary>
-readonly unsafe struct GemmOutput(float* data, long rowStride, AxisMap columns)
+/// <summary>The result C: element (m, n) at data[m·rowStride + column-axis offset], plus rowBias[m] when given (a convolution's bias).</summary>
+readonly unsafe struct GemmOutput(float* data, long rowStride, AxisMap columns, float* rowBias = null)
 {
     public readonly float* Data = data;
     public readonly long RowStride = rowStride;
     public readonly AxisMap Columns = columns;
+    public readonly float* RowBias = rowBias;
 
-    /// <summary>C = beta·C (what a product with K = 0 leaves), C never read when beta is 0.</summary>
+    /// <summary>C = beta·C (+ bias): what a product with K = 0 leaves; C never read when beta is 0.</summary>
     public void Scale(int m, int n, float beta)
     {
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
             {
                 ref float c = ref Data[i * RowStride + Columns.Offset(j)];
-                c = beta == 0f ? 0f : beta * c;
+                c = (beta == 0f ? 0f : beta * c) + (RowBias != null ? RowBias[i] : 0f);
             }
     }
 }

@@ -9,22 +9,22 @@ namespace QSparse.Kernels;
 /// </summary>
 static unsafe class NativeConv
 {
-    /// <summary>y [N, OutC, OutH, OutW] = conv(x, w) (+ y when <paramref name="accumulate"/>): one GEMM, col never materialised.</summary>
-    public static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float> y, ConvGeometry g, bool accumulate)
+    /// <summary>y [N, OutC, OutH, OutW] = conv(x, w) + bias [OutC]: one GEMM, col never materialised.</summary>
+    public static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float>? bias, ArrayView<float> y, ConvGeometry g)
     {
         d.Synchronize();
         // Y [OutC, (n, pixel)] = W [OutC, C·KH·KW] · col, written where y holds it.
         WithIm2Col(x, g, tapRows: true, col => NativeGemm.Multiply(new StridedA((float*)w.Address(), g.ColRows, AxisMap.Plain(1)), col,
-            new GemmOutput((float*)y.Address(), g.OutPixels, AxisMap.ImagePixels(g.OutC, g.OutPixels)),
-            g.OutC, g.ColCols, g.ColRows, 1f, accumulate ? 1f : 0f));
+            new GemmOutput((float*)y.Address(), g.OutPixels, AxisMap.ImagePixels(g.OutC, g.OutPixels), Address(bias)),
+            g.OutC, g.ColCols, g.ColRows, 1f, 0f));
     }
 
     /// <summary>
-    /// x [N, C, H, W] (+)= convᵀ(gy, w) for a stride-1 convolution, as the convolution of gy with the
+    /// x [N, C, H, W] = convᵀ(gy, w) + bias [C] for a stride-1 convolution, as the convolution of gy with the
     /// flipped, transposed kernel w'[c, oc, ki, kj] = w[oc, c, KH−1−ki, KW−1−kj] and padding d·(K−1)−p
     /// (read in place from w, never copied); again one GEMM with no col matrix and no col2im.
     /// </summary>
-    public static void BackwardDataStride1(Device d, ArrayView<float> gy, ArrayView<float> w, ArrayView<float> x, ConvGeometry g, bool accumulate)
+    public static void BackwardDataStride1(Device d, ArrayView<float> gy, ArrayView<float> w, ArrayView<float>? bias, ArrayView<float> x, ConvGeometry g)
     {
         d.Synchronize();
         var flipped = new ConvGeometry
@@ -37,8 +37,8 @@ static unsafe class NativeConv
         // w' (C × OutC·KH·KW): row c at c·taps, column (oc, t) at oc·C·taps + (taps − 1 − t).
         var flippedW = new StridedA((float*)w.Address() + taps - 1, taps, new AxisMap(taps, -1, (long)g.C * taps));
         WithIm2Col(gy, flipped, tapRows: true, col => NativeGemm.Multiply(flippedW, col,
-            new GemmOutput((float*)x.Address(), flipped.OutPixels, AxisMap.ImagePixels(g.C, flipped.OutPixels)),
-            g.C, flipped.ColCols, flipped.ColRows, 1f, accumulate ? 1f : 0f));
+            new GemmOutput((float*)x.Address(), flipped.OutPixels, AxisMap.ImagePixels(g.C, flipped.OutPixels), Address(bias)),
+            g.C, flipped.ColCols, flipped.ColRows, 1f, 0f));
     }
 
     /// <summary>gw [OutC, C, KH, KW] = GY [OutC, (n, pixel)] · colᵀ, with GY read where gy holds it.</summary>
@@ -49,6 +49,8 @@ static unsafe class NativeConv
             new StridedA((float*)gy.Address(), g.OutPixels, AxisMap.ImagePixels(g.OutC, g.OutPixels)), colT,
             new GemmOutput((float*)gw.Address(), g.ColRows, AxisMap.Plain(1)), g.OutC, g.ColRows, g.ColCols, 1f, 0f));
     }
+
+    static float* Address(ArrayView<float>? view) => view is { } v ? (float*)v.Address() : null;
 
     /// <summary>
     /// Runs <paramref name="product"/> with the im2col matrix of <paramref name="image"/> (rows taps when

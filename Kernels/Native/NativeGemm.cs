@@ -42,7 +42,7 @@ static unsafe class NativeGemm
                 new GemmOutput(c + (long)batch * s.CBatch, s.CM, AxisMap.Plain(s.CN)), s.M, s.N, s.K, s.Alpha, s.Beta);
     }
 
-    /// <summary>C (m×n) = alpha·A (m×k)·B (k×n) + beta·C; with beta = 0 C is only written (it may hold NaN), as in BLAS.</summary>
+    /// <summary>C (m×n) = alpha·A (m×k)·B (k×n) + beta·C (+ the output's row bias); with beta = 0 C is only written (it may hold NaN), as in BLAS.</summary>
     public static void Multiply<TA, TB>(TA a, TB b, GemmOutput c, int m, int n, int k, float alpha, float beta)
         where TA : struct, IGemmA where TB : struct, IGemmB
     {
@@ -137,8 +137,9 @@ static unsafe class NativeGemm
                 for (int panel = p0; panel < p1; panel++)
                 {
                     int m0 = p.M0 + panel * MR;
+                    // NOTE: beta and the bias apply once, with the first k-block; later blocks add onto C.
                     var block = new Block(c.Data + m0 * c.RowStride, c.RowStride, columns, run,
-                        Math.Min(MR, p.M0 + p.Rows - m0), nr, alpha, k0 == 0 ? beta : 1f);
+                        Math.Min(MR, p.M0 + p.Rows - m0), nr, alpha, k0 == 0 ? beta : 1f, k0 == 0 && c.RowBias != null ? c.RowBias + m0 : null);
                     MicroKernel(aBlock + panel * MR * kc, bPanel, kc, product);
                     Write(product, block);
                 }
@@ -146,8 +147,8 @@ static unsafe class NativeGemm
         }
     }
 
-    /// <summary>Where one MR×NR block of C goes: rows RowStride apart, columns at Columns (consecutive when Run), and C = Alpha·AB + Beta·C.</summary>
-    readonly struct Block(float* origin, long rowStride, long* columns, bool run, int rows, int cols, float alpha, float beta)
+    /// <summary>Where one MR×NR block of C goes: rows RowStride apart, columns at Columns (consecutive when Run), and C = Alpha·AB + Beta·C (+ Bias[row]).</summary>
+    readonly struct Block(float* origin, long rowStride, long* columns, bool run, int rows, int cols, float alpha, float beta, float* bias)
     {
         public readonly float* Origin = origin;
         public readonly long RowStride = rowStride;
@@ -155,6 +156,7 @@ static unsafe class NativeGemm
         public readonly bool Full = run && rows == MR;
         public readonly int Rows = rows, Cols = cols;
         public readonly float Alpha = alpha, Beta = beta;
+        public readonly float* Bias = bias;
     }
 
     /// <summary>One MR×NR block of A·B from kc steps of packed A and B, stored row by row into <paramref name="block"/>.</summary>
@@ -190,7 +192,7 @@ static unsafe class NativeGemm
         Vector256.Store(c50, block + 80); Vector256.Store(c51, block + 88);
     }
 
-    /// <summary>C = Alpha·block + Beta·C over the block's place in C; C is not read when Beta is 0.</summary>
+    /// <summary>C = Alpha·block + Beta·C (+ Bias[row]) over the block's place in C; C is not read when Beta is 0.</summary>
     static void Write(float* block, in Block c)
     {
         if (c.Full)
@@ -207,6 +209,12 @@ static unsafe class NativeGemm
                     lo = Fma.MultiplyAdd(Vector256.Load(row), beta, lo);
                     hi = Fma.MultiplyAdd(Vector256.Load(row + 8), beta, hi);
                 }
+                if (c.Bias != null)
+                {
+                    var bias = Vector256.Create(c.Bias[i]);
+                    lo += bias;
+                    hi += bias;
+                }
                 Vector256.Store(lo, row);
                 Vector256.Store(hi, row + 8);
             }
@@ -217,7 +225,8 @@ static unsafe class NativeGemm
             {
                 ref float dst = ref c.Origin[i * c.RowStride + c.Columns[j]];
                 float v = c.Alpha * block[i * NR + j];
-                dst = c.Beta == 0f ? v : c.Beta * dst + v;
+                v = c.Beta == 0f ? v : c.Beta * dst + v;
+                dst = c.Bias != null ? v + c.Bias[i] : v;
             }
     }
 }
