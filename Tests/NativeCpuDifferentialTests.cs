@@ -68,6 +68,8 @@ public class NativeCpuDifferentialTests
 
     // Products larger than one block of the native GEMM: K in blocks, row panels in several groups, a transposed B.
     [Test] public void MatMulBlocked() => Agree(x => x[0].MatMul(x[1]), Math.Sqrt(700), [200, 700], [700, 45]);
+    // More than 2^22 floats of A: the native GEMM packs and multiplies it in two slabs of rows.
+    [Test] public void MatMulInSlabs() => Agree(x => x[0].MatMul(x[1]), Math.Sqrt(3300), [1300, 3300], [3300, 5]);
     [Test] public void MatMulBlockedTransposedB() => Agree(x => Tensor.MatMul(x[0], x[1], false, true), Math.Sqrt(333), [203, 333], [37, 333]);
 
     [Test] public void BroadcastArithmetic() => Agree(x => (x[0] * x[1] + x[2]).Relu(), [3, 5, 7], [5, 1], [7]);
