@@ -70,7 +70,7 @@ static unsafe class NativeConv
                 var taps = ConvIndexTable.Taps(ints, g);
                 var pixels = ConvIndexTable.Pixels(ints + tapInts, g);
                 float* x = (float*)image.Address();
-                product(tapRows ? new Im2ColB(x, taps, pixels, g) : new Im2ColB(x, pixels, taps, g));
+                product(tapRows ? new Im2ColB(x, taps, pixels, g, pixelRows: false) : new Im2ColB(x, pixels, taps, g, pixelRows: true));
             }
         }
         finally
