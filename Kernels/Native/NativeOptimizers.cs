@@ -1,8 +1,13 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using ILGPU;
 
 namespace QSparse.Kernels;
 
-/// <summary>The native path of the optimizer steps: the kernels' own per-element update, in host loops.</summary>
+/// <summary>
+/// The native path of the optimizer steps: 8 elements at a time with the kernels' own operations in
+/// their order (so bit for bit the same), the kernels' per-element update for the tail.
+/// </summary>
 static unsafe class NativeOptimizers
 {
     public static void Adadelta(Device d, ArrayView<float> param, ArrayView<float> grad, ArrayView<float> step,
@@ -13,9 +18,36 @@ static unsafe class NativeOptimizers
         ((float*)step.Address())[0] = p.Step;
         NativeLoops.For((int)param.Length, (begin, end) =>
         {
-            float* ps = (float*)pp, gs = (float*)pg, sa = (float*)psa, ad = (float*)pad;
-            for (int i = begin; i < end; i++)
-                OptimizerKernels.AdadeltaUpdate(ref ps[i], gs[i], ref sa[i], ref ad[i], p);
+            float* ps = (float*)pp, gs = (float*)pg, sas = (float*)psa, ads = (float*)pad;
+            var rho = Vector256.Create(p.Rho);
+            var oneMinusRho = Vector256.Create(p.OneMinusRho);
+            var eps = Vector256.Create(p.Eps);
+            int i = begin;
+            for (; i + 8 <= end; i += 8)
+            {
+                var w = Vector256.Load(ps + i);
+                var g = Vector256.Load(gs + i);
+                if (p.WeightDecay != 0f)
+                    g = AddScaled(g, p.WeightDecay, w);
+                var sa = Vector256.Load(sas + i) * rho + oneMinusRho * g * g;
+                Vector256.Store(sa, sas + i);
+                var std = Vector256.Sqrt(sa + eps);
+                var ad = Vector256.Load(ads + i);
+                var delta = Vector256.Sqrt(ad + eps) / std * g;
+                Vector256.Store(ad * rho + oneMinusRho * delta * delta, ads + i);
+                Vector256.Store(AddScaled(w, -p.Lr, delta), ps + i);
+            }
+            for (; i < end; i++)
+                OptimizerKernels.AdadeltaUpdate(ref ps[i], gs[i], ref sas[i], ref ads[i], p);
         });
+    }
+
+    /// <summary>a + alpha·b rounded once from double, as <c>OptimizerKernels.AddScaled</c>.</summary>
+    static Vector256<float> AddScaled(Vector256<float> a, float alpha, Vector256<float> b)
+    {
+        var scale = Vector256.Create((double)alpha);
+        var lo = Avx.ConvertToVector256Double(a.GetLower()) + scale * Avx.ConvertToVector256Double(b.GetLower());
+        var hi = Avx.ConvertToVector256Double(a.GetUpper()) + scale * Avx.ConvertToVector256Double(b.GetUpper());
+        return Vector256.Create(Avx.ConvertToVector128Single(lo), Avx.ConvertToVector128Single(hi));
     }
 }
