@@ -10,8 +10,7 @@ namespace QSparse.Kernels;
 /// input pixel sums the column entries that read it) instead of scattering with atomics, so every
 /// result is deterministic. A transposed convolution's forward is this convolution's backward-data.
 /// The "cpu" device's native path (<see cref="NativeConv"/>) runs the same passes as GEMMs that read the
-/// column matrix straight from the image and write where the result lives: no col, permute or col2im
-/// (strided backward-data still folds a col matrix).
+/// column matrix straight from the image and write where the result lives: no col, permute or col2im.
 /// </summary>
 public static class ConvKernels
 {
@@ -89,11 +88,6 @@ public static class ConvKernels
     /// <summary>Folds col [C·KH·KW, N·OutH·OutW] back into x [N, C, H, W], summing overlaps (or adding onto x).</summary>
     public static void Col2Im(Device d, ArrayView<float> col, ArrayView<float> x, ConvGeometry g, bool accumulate = false)
     {
-        if (d.NativeCpu)
-        {
-            NativeConv.Col2Im(d, col, x, g, accumulate);
-            return;
-        }
         var (config, range) = d.Elements(g.N * g.C * g.H * g.W);
         d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ConvGeometry, int>(Col2ImKernel)(
             config, range, col, x, g, accumulate ? 1 : 0);
@@ -140,9 +134,9 @@ public static class ConvKernels
     public static void BackwardData(Device d, ArrayView<float> gy, ArrayView<float> w, ArrayView<float>? bias,
         ArrayView<float> x, ConvGeometry g)
     {
-        if (d.NativeCpu && g.StrideH == 1 && g.StrideW == 1)
+        if (d.NativeCpu)
         {
-            NativeConv.BackwardDataStride1(d, gy, w, bias, x, g);
+            NativeConv.BackwardData(d, gy, w, bias, x, g);
             return;
         }
         if (bias is { } b)

@@ -24,29 +24,29 @@ readonly unsafe struct Im2ColB(float* x, ConvIndexTable rows, ConvIndexTable col
         // NOTE: the column table is padded to whole panels with entries outside the image, so a partial panel needs no care.
         var half0 = new Half8(columns, n0);
         var half1 = new Half8(columns, n0 + 8);
-        var limits = new Limits(g);
+        var bounds = new ImageBounds(g);
         int k = k0, end = k0 + kc;
         while (k < end)
         {
             if (pixelRows && k + 8 <= end && Vector256.Load(rows.Offset + k) == Vector256.Create(rows.Offset[k]) + Iota)
             {
-                PackPixelRun(k, n0, dst, limits);
-                PackPixelRun(k, n0 + 8, dst + 8, limits);
+                PackPixelRun(k, n0, dst, bounds);
+                PackPixelRun(k, n0 + 8, dst + 8, bounds);
                 k += 8;
                 dst += 8 * NR;
                 continue;
             }
             float* row = x + rows.Offset[k];
             int h = rows.H[k], w = rows.W[k];
-            Vector256.Store(half0.Load(row, h, w, limits), dst);
-            Vector256.Store(half1.Load(row, h, w, limits), dst + 8);
+            Vector256.Store(half0.Load(row, h, w, bounds), dst);
+            Vector256.Store(half1.Load(row, h, w, bounds), dst + 8);
             k++;
             dst += NR;
         }
     }
 
     /// <summary>Rows k .. k + 7 (pixels consecutive in x) of columns c0 .. c0 + 7 into dst (row stride NR).</summary>
-    void PackPixelRun(int k, int c0, float* dst, in Limits limits)
+    void PackPixelRun(int k, int c0, float* dst, in ImageBounds bounds)
     {
         var hs = Vector256.Load(rows.H + k);
         var ws = Vector256.Load(rows.W + k);
@@ -55,7 +55,7 @@ readonly unsafe struct Im2ColB(float* x, ConvIndexTable rows, ConvIndexTable col
         for (int j = 0; j < 8; j++)
         {
             int c = c0 + j;
-            var mask = limits.Inside(hs + Vector256.Create(columns.H[c]), ws + Vector256.Create(columns.W[c]));
+            var mask = bounds.Inside(hs + Vector256.Create(columns.H[c]), ws + Vector256.Create(columns.W[c]));
             float* p = origin + columns.Offset[c];
             v[j] = Avx.MoveMask(mask) == 0xFF ? Vector256.Load(p) : Avx.MaskLoad(p, mask);
         }
@@ -91,18 +91,6 @@ readonly unsafe struct Im2ColB(float* x, ConvIndexTable rows, ConvIndexTable col
         Vector256.Store(Avx.Permute2x128(u3, u7, 0x31), dst + 7 * NR);
     }
 
-    /// <summary>Image bounds and −1 as vectors, for the padding test.</summary>
-    readonly struct Limits(ConvGeometry g)
-    {
-        readonly Vector256<int> height = Vector256.Create(g.H), width = Vector256.Create(g.W), minusOne = Vector256.Create(-1);
-
-        /// <summary>All ones in the lanes whose (h, w) lies in the image.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector256<float> Inside(Vector256<int> h, Vector256<int> w) =>
-            (Avx2.CompareGreaterThan(h, minusOne) & Avx2.CompareGreaterThan(height, h)
-             & Avx2.CompareGreaterThan(w, minusOne) & Avx2.CompareGreaterThan(width, w)).AsSingle();
-    }
-
     /// <summary>Eight panel columns: their offsets and (h, w) parts, and whether the offsets are consecutive.</summary>
     readonly struct Half8
     {
@@ -121,85 +109,13 @@ readonly unsafe struct Im2ColB(float* x, ConvIndexTable rows, ConvIndexTable col
 
         /// <summary>The 8 entries of the panel row whose own part is (row, h, w); 0 where a tap falls in the padding.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector256<float> Load(float* row, int h, int w, in Limits limits)
+        public Vector256<float> Load(float* row, int h, int w, in ImageBounds bounds)
         {
-            var mask = limits.Inside(hs + Vector256.Create(h), ws + Vector256.Create(w));
+            var mask = bounds.Inside(hs + Vector256.Create(h), ws + Vector256.Create(w));
             if (!run)
                 return Avx2.GatherMaskVector256(Vector256<float>.Zero, row, offsets, mask, 4);
             // NOTE: masked-off lanes are never read, so a run may start before or end after the image.
             return Avx.MoveMask(mask) == 0xFF ? Vector256.Load(row + first) : Avx.MaskLoad(row + first, mask);
         }
-    }
-}
-
-/// <summary>
-/// The taps or the pixels of a convolution, each as its part of an input element: an offset into x
-/// and a share of the input row and column (tap (c, ki, kj): c·H·W + ki·d·W + kj·d, ki·d, kj·d; pixel
-/// (n, oh, ow): n·C·H·W + (oh·s − p)·W + ow·s − p, oh·s − p, ow·s − p), so that tap part + pixel part is
-/// the element and its (h, w) position. Tables are padded to whole panels with entries outside every image.
-/// </summary>
-readonly unsafe struct ConvIndexTable
-{
-    /// <summary>The (h, w) part of a padding entry: far outside any image whatever is added to it.</summary>
-    const int Outside = int.MinValue / 2;
-
-    public readonly int* Offset, H, W;
-
-    /// <summary>Ints of storage a table of <paramref name="count"/> entries needs.</summary>
-    public static int Storage(int count) => 3 * Padded(count);
-
-    static int Padded(int count) => (count + NR - 1) / NR * NR;
-
-    ConvIndexTable(int* storage, int count, ConvWalk walk)
-    {
-        int padded = Padded(count);
-        Offset = storage;
-        H = storage + padded;
-        W = storage + 2 * padded;
-        for (int i = 0; i < padded; i++, walk.Next())
-        {
-            bool inside = i < count;
-            Offset[i] = inside ? walk.Offset : 0;
-            H[i] = inside ? walk.H : Outside;
-            W[i] = inside ? walk.W : Outside;
-        }
-    }
-
-    /// <summary>The taps (c, ki, kj) of <paramref name="g"/>, written into <paramref name="storage"/> (<see cref="Storage"/>(ColRows) ints).</summary>
-    public static ConvIndexTable Taps(int* storage, ConvGeometry g) => new(storage, g.ColRows, ConvWalk.Taps(g));
-
-    /// <summary>The pixels (n, oh, ow) of <paramref name="g"/>, written into <paramref name="storage"/> (<see cref="Storage"/>(ColCols) ints).</summary>
-    public static ConvIndexTable Pixels(int* storage, ConvGeometry g) => new(storage, g.ColCols, ConvWalk.Pixels(g));
-}
-
-/// <summary>Walks the taps (c, ki, kj) or the pixels (n, oh, ow) of a convolution in order, as parts of <see cref="ConvIndexTable"/>.</summary>
-struct ConvWalk
-{
-    int a, b, c;
-    readonly int bCount, cCount, aStride, bStep, bStart, cStep, cStart, width;
-
-    ConvWalk(int bCount, int cCount, int aStride, int bStep, int bStart, int cStep, int cStart, int width) =>
-        (this.bCount, this.cCount, this.aStride, this.bStep, this.bStart, this.cStep, this.cStart, this.width) =
-            (bCount, cCount, aStride, bStep, bStart, cStep, cStart, width);
-
-    /// <summary>Taps (c, ki, kj): offset c·H·W + ki·d·W + kj·d.</summary>
-    public static ConvWalk Taps(ConvGeometry g) => new(g.KH, g.KW, g.H * g.W, g.DilationH, 0, g.DilationW, 0, g.W);
-
-    /// <summary>Pixels (n, oh, ow): offset n·C·H·W + (oh·s − p)·W + ow·s − p.</summary>
-    public static ConvWalk Pixels(ConvGeometry g) => new(g.OutH, g.OutW, g.C * g.H * g.W, g.StrideH, -g.PadH, g.StrideW, -g.PadW, g.W);
-
-    public readonly int H => b * bStep + bStart;
-    public readonly int W => c * cStep + cStart;
-    public readonly int Offset => a * aStride + H * width + W;
-
-    public void Next()
-    {
-        if (++c < cCount)
-            return;
-        c = 0;
-        if (++b < bCount)
-            return;
-        b = 0;
-        a++;
     }
 }

@@ -1,11 +1,15 @@
 using System.Buffers;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using ILGPU;
+using static QSparse.Kernels.NativeGemm;
 
 namespace QSparse.Kernels;
 
 /// <summary>
-/// The native path of the convolutions: each pass is one <see cref="NativeGemm"/> product whose im2col
-/// operand is packed straight from the image (<see cref="Im2ColB"/>), and col2im for strided backward-data.
+/// The native path of the convolutions: forward and backward-weight are one <see cref="NativeGemm"/>
+/// product whose im2col operand is packed straight from the image (<see cref="Im2ColB"/>);
+/// backward-data adds the micro-kernel's blocks of col straight onto the input gradient.
 /// </summary>
 static unsafe class NativeConv
 {
@@ -20,25 +24,103 @@ static unsafe class NativeConv
     }
 
     /// <summary>
-    /// x [N, C, H, W] = convᵀ(gy, w) + bias [C] for a stride-1 convolution, as the convolution of gy with the
-    /// flipped, transposed kernel w'[c, oc, ki, kj] = w[oc, c, KH−1−ki, KW−1−kj] and padding d·(K−1)−p
-    /// (read in place from w, never copied); again one GEMM with no col matrix and no col2im.
+    /// x [N, C, H, W] = convᵀ(gy, w) + bias [C]: per image, blocks of col = Wᵀ·GY (6 taps × 16 pixels, from
+    /// the GEMM's micro-kernel) are added straight onto the input pixels they stand for, so col2im is fused
+    /// into the product and no col matrix exists. One worker owns each image: every sum runs in a fixed
+    /// order, whatever the number of cores (deterministic).
     /// </summary>
-    public static void BackwardDataStride1(Device d, ArrayView<float> gy, ArrayView<float> w, ArrayView<float>? bias, ArrayView<float> x, ConvGeometry g)
+    public static void BackwardData(Device d, ArrayView<float> gy, ArrayView<float> w, ArrayView<float>? bias, ArrayView<float> x, ConvGeometry g)
     {
         d.Synchronize();
-        var flipped = new ConvGeometry
+        int k = g.OutC, panels = (g.ColRows + MR - 1) / MR, pixels = g.OutPixels, plane = g.H * g.W;
+        bool dense = g.PadH == 0 && g.PadW == 0;
+        var packed = ArrayPool<float>.Shared.Rent(panels * MR * k);
+        try
         {
-            N = g.N, C = g.OutC, H = g.OutH, W = g.OutW, OutC = g.C, OutH = g.H, OutW = g.W, KH = g.KH, KW = g.KW,
-            StrideH = 1, StrideW = 1, DilationH = g.DilationH, DilationW = g.DilationW,
-            PadH = g.DilationH * (g.KH - 1) - g.PadH, PadW = g.DilationW * (g.KW - 1) - g.PadW,
-        };
-        int taps = g.KH * g.KW;
-        // w' (C × OutC·KH·KW): row c at c·taps, column (oc, t) at oc·C·taps + (taps − 1 − t).
-        var flippedW = new StridedA((float*)w.Address() + taps - 1, taps, new AxisMap(taps, -1, (long)g.C * taps));
-        WithIm2Col(gy, flipped, tapRows: true, col => NativeGemm.Multiply(flippedW, col,
-            new GemmOutput((float*)x.Address(), flipped.OutPixels, AxisMap.ImagePixels(g.C, flipped.OutPixels), Address(bias)),
-            g.C, flipped.ColCols, flipped.ColRows, 1f, 0f));
+            fixed (float* packedA = packed)
+            {
+                // Wᵀ (taps × OutC): element (tap, oc) at w[oc·ColRows + tap], packed whole (it is small).
+                var wT = new StridedA((float*)w.Address(), 1, AxisMap.Plain(g.ColRows));
+                for (int panel = 0; panel < panels; panel++)
+                    wT.Pack(panel * MR, Math.Min(MR, g.ColRows - panel * MR), 0, k, packedA + panel * MR * k);
+                float* pa = packedA, xs = (float*)x.Address(), b = Address(bias);
+                var gyByChannel = new StridedB((float*)gy.Address(), pixels, AxisMap.ImagePixels(g.OutC, pixels));
+                WithTables(x, g, (taps, pixelTable) => NativeLoops.For(g.N, (long)g.ColRows * pixels, (begin, end) =>
+                {
+                    var panel = ArrayPool<float>.Shared.Rent(k * NR);
+                    float* product = stackalloc float[MR * NR];
+                    var bounds = new ImageBounds(g);
+                    fixed (float* bPanel = panel)
+                        for (int n = begin; n < end; n++)
+                        {
+                            for (int c = 0; c < g.C; c++)
+                                new Span<float>(xs + ((long)n * g.C + c) * plane, plane).Fill(b != null ? b[c] : 0f);
+                            for (int p0 = 0; p0 < pixels; p0 += NR)
+                            {
+                                int column = n * pixels + p0, nr = Math.Min(NR, pixels - p0);
+                                gyByChannel.Pack(0, k, column, nr, bPanel);
+                                for (int m0 = 0; m0 < g.ColRows; m0 += MR)
+                                {
+                                    NativeGemm.MicroKernel(pa + m0 * k, bPanel, k, product);
+                                    AddBlock(xs, product, taps, m0, Math.Min(MR, g.ColRows - m0), pixelTable, column, nr, bounds, dense);
+                                }
+                            }
+                        }
+                    ArrayPool<float>.Shared.Return(panel);
+                }));
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(packed);
+        }
+    }
+
+    /// <summary>
+    /// Adds col block rows (taps m0 .. m0 + mr − 1) × columns (pixels column .. column + nr − 1) onto the
+    /// input elements they read in the forward pass; entries in the padding add nothing.
+    /// </summary>
+    /// <remarks><paramref name="dense"/>: no padding, so every tap of every pixel lies inside the image.</remarks>
+    static void AddBlock(float* x, float* product, ConvIndexTable taps, int m0, int mr, ConvIndexTable pixels, int column, int nr,
+        in ImageBounds bounds, bool dense)
+    {
+        for (int half = 0; half < nr; half += 8)
+        {
+            int* offsets = pixels.Offset + column + half;
+            var hs = Vector256.Load(pixels.H + column + half);
+            var ws = Vector256.Load(pixels.W + column + half);
+            var lanes = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(nr - half)).AsSingle();
+            bool run = Vector256.Load(offsets) == Vector256.Create(offsets[0]) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+            if (run && dense && nr - half >= 8)
+            {
+                // Eight consecutive pixels, every tap inside the image: plain vector adds.
+                for (int i = 0; i < mr; i++)
+                {
+                    float* p = x + taps.Offset[m0 + i] + offsets[0];
+                    Vector256.Store(Vector256.Load(p) + Vector256.Load(product + i * NR + half), p);
+                }
+                continue;
+            }
+            for (int i = 0; i < mr; i++)
+            {
+                int t = m0 + i;
+                var mask = bounds.Inside(hs + Vector256.Create(taps.H[t]), ws + Vector256.Create(taps.W[t])) & lanes;
+                float* values = product + i * NR + half;
+                float* dst = x + taps.Offset[t];
+                if (!run)
+                {
+                    for (int j = 0; j < 8; j++)
+                        if (mask.AsInt32()[j] != 0)
+                            dst[offsets[j]] += values[j];
+                    continue;
+                }
+                float* p = dst + offsets[0];
+                if (Avx.MoveMask(mask) == 0xFF)
+                    Vector256.Store(Vector256.Load(p) + Vector256.Load(values), p);
+                else
+                    Avx.MaskStore(p, mask, Avx.MaskLoad(p, mask) + Vector256.Load(values));
+            }
+        }
     }
 
     /// <summary>gw [OutC, C, KH, KW] = GY [OutC, (n, pixel)] · colᵀ, with GY read where gy holds it.</summary>
@@ -54,11 +136,19 @@ static unsafe class NativeConv
 
     /// <summary>
     /// Runs <paramref name="product"/> with the im2col matrix of <paramref name="image"/> (rows taps when
-    /// <paramref name="tapRows"/>, else pixels) over index tables built for this call.
+    /// <paramref name="tapRows"/>, else pixels).
     /// </summary>
     static void WithIm2Col(ArrayView<float> image, ConvGeometry g, bool tapRows, Action<Im2ColB> product)
     {
-        // NOTE: the gathers index the image with 32-bit offsets.
+        float* x = (float*)image.Address();
+        WithTables(image, g, (taps, pixels) =>
+            product(tapRows ? new Im2ColB(x, taps, pixels, g, pixelRows: false) : new Im2ColB(x, pixels, taps, g, pixelRows: true)));
+    }
+
+    /// <summary>Runs <paramref name="body"/> with the tap and pixel tables of <paramref name="g"/>, built for this call.</summary>
+    static void WithTables(ArrayView<float> image, ConvGeometry g, Action<ConvIndexTable, ConvIndexTable> body)
+    {
+        // NOTE: the tables index the image with 32-bit offsets.
         if (image.Length > int.MaxValue)
             throw new NotSupportedException($"convolution input of {image.Length} elements: the native CPU path indexes at most {int.MaxValue}");
         int tapInts = ConvIndexTable.Storage(g.ColRows);
@@ -66,53 +156,11 @@ static unsafe class NativeConv
         try
         {
             fixed (int* ints = storage)
-            {
-                var taps = ConvIndexTable.Taps(ints, g);
-                var pixels = ConvIndexTable.Pixels(ints + tapInts, g);
-                float* x = (float*)image.Address();
-                product(tapRows ? new Im2ColB(x, taps, pixels, g, pixelRows: false) : new Im2ColB(x, pixels, taps, g, pixelRows: true));
-            }
+                body(ConvIndexTable.Taps(ints, g), ConvIndexTable.Pixels(ints + tapInts, g));
         }
         finally
         {
             ArrayPool<int>.Shared.Return(storage);
         }
-    }
-
-    /// <summary>x[n, c, h, w] (+)= Σ col entries reading it; scatter-free: each worker owns whole (n, c) planes.</summary>
-    public static void Col2Im(Device d, ArrayView<float> col, ArrayView<float> x, ConvGeometry g, bool accumulate)
-    {
-        d.Synchronize();
-        nint px = x.Address(), pc = col.Address();
-        int cols = g.ColCols, plane = g.H * g.W;
-        NativeLoops.For(g.N * g.C, (long)g.ColRows / g.C * g.OutPixels, (begin, end) =>
-        {
-            float* xs = (float*)px, cs = (float*)pc;
-            for (int nc = begin; nc < end; nc++)
-            {
-                int n = nc / g.C, c = nc % g.C;
-                float* dst = xs + (long)nc * plane;
-                if (!accumulate)
-                    new Span<float>(dst, plane).Clear();
-                // Adding each column row back onto its input row keeps the order fixed (deterministic).
-                for (int ki = 0; ki < g.KH; ki++)
-                    for (int kj = 0; kj < g.KW; kj++)
-                    {
-                        float* src = cs + (long)((c * g.KH + ki) * g.KW + kj) * cols + n * g.OutH * g.OutW;
-                        for (int oh = 0; oh < g.OutH; oh++)
-                        {
-                            int h = oh * g.StrideH - g.PadH + ki * g.DilationH;
-                            if (h < 0 || h >= g.H)
-                                continue;
-                            float* srcRow = src + oh * g.OutW;
-                            float* dstRow = dst + h * g.W;
-                            int w = kj * g.DilationW - g.PadW;
-                            for (int ow = 0; ow < g.OutW; ow++, w += g.StrideW)
-                                if (w >= 0 && w < g.W)
-                                    dstRow[w] += srcRow[ow];
-                        }
-                    }
-            }
-        });
     }
 }

@@ -163,7 +163,7 @@ static unsafe class NativeGemm
     /// <remarks>NOTE: the loop must be all the method does. With more code after it (the writes into C), the
     /// JIT's register allocator spilled every accumulator to the stack after each FMA, at a third of the speed.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void MicroKernel(float* ap, float* bp, int kc, float* block)
+    internal static void MicroKernel(float* ap, float* bp, int kc, float* block)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
