@@ -10,11 +10,7 @@ public class AdvancedUsageDocTests(string kind) : DeviceTest(kind)
 {
     const string Doc = "advanced-usage.md";
 
-    static void Expect(ConsoleCapture console, string name)
-    {
-        var got = console.Take();
-        Assert.That(got, Is.EqualTo(DocSource.Output(Doc, name)), name);
-    }
+    void Expect(ConsoleCapture console, string name) => DocSource.AssertPrints(console.Take(), Doc, name, Kind);
 
     [Test]
     public void ChannelwiseQuantization()

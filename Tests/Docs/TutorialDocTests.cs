@@ -9,11 +9,7 @@ public class TutorialDocTests(string kind) : DeviceTest(kind)
 {
     const string Doc = "tutorial.md";
 
-    static void Expect(ConsoleCapture console, string name)
-    {
-        var got = console.Take();
-        Assert.That(got, Is.EqualTo(DocSource.Output(Doc, name)), name);
-    }
+    void Expect(ConsoleCapture console, string name) => DocSource.AssertPrints(console.Take(), Doc, name, Kind);
 
     [Test]
     public void TheTutorialRunsAndPrintsWhatItShows()
