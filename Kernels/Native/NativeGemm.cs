@@ -62,7 +62,8 @@ static unsafe class NativeGemm
     /// <summary>How one product is cut: K blocks, and for the slab of rows M0 .. M0 + Rows − 1, its panels and tiles.</summary>
     readonly record struct Plan(int M, int N, int K)
     {
-        public int KBlock { get; } = (K + (K + KC - 1) / KC - 1) / ((K + KC - 1) / KC);
+        /// <summary>K in equal blocks of at most KC (K = 288 is one block, not 256 + 32).</summary>
+        public int KBlock { get; } = CeilDiv(K, CeilDiv(K, KC));
         public int PanelsM => (M + MR - 1) / MR;
         public int PanelsN => (N + NR - 1) / NR;
         public int M0 { get; init; }
@@ -106,6 +107,8 @@ static unsafe class NativeGemm
             ArrayPool<float>.Shared.Return(packed);
         }
     }
+
+    static int CeilDiv(int a, int b) => (a + b - 1) / b;
 
     static void For(int count, bool parallel, Action<int> body)
     {
