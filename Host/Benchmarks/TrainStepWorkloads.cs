@@ -8,12 +8,12 @@ namespace QSparse.Host.Benchmarks;
 public static class TrainStepWorkloads
 {
     /// <summary>Steady-state steps of <paramref name="mode"/> at batch <paramref name="batch"/>, after the warm-up that makes QSPARSE active.</summary>
-    public static BenchResult Steady(Device device, BenchOptions options, TrainMode mode, int batch)
+    public static BenchWorkload Steady(Device device, TrainMode mode, int batch)
     {
-        using var bench = new SeedStepBench(device, mode, batch);
+        var bench = new SeedStepBench(device, mode, batch);
         for (int i = 0; i < bench.WarmupSteps; i++)
             bench.Step();
-        return BenchClock.Measure(device, bench.Workload, bench.Step, options.Repeats, warmups: 0, note: bench.DescribeActive());
+        return new(bench.Workload, bench.Step, [bench], Warmups: 0, Note: bench.DescribeActive());
     }
 
     /// <summary>
