@@ -10,7 +10,7 @@ public static partial class OpTable
     public static IReadOnlyList<OpCase> All { get; } =
     [
         .. Elementwise(), .. Binary(), .. Comparisons(), .. ShapeOps(), .. Reductions(), .. MatMuls(),
-        .. Convolutions(), .. Pooling(), .. Normalization(), .. Dropouts(), .. Losses(), .. Qsparse(), .. NativeEdges(),
+        .. Convolutions(), .. Pooling(), .. Normalization(), .. Dropouts(), .. Losses(), .. Qsparse(), .. Modules(), .. NativeEdges(),
     ];
 
     static readonly Dictionary<string, OpCase> byName = All.ToDictionary(c => c.Name);
