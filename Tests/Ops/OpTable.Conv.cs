@@ -52,6 +52,7 @@ public static partial class OpTable
             stride: (2, 3), padding: (1, 0), outputPadding: (1, 2), dilation: (2, 1));
         yield return ConvTranspose2d("conv_transpose2d outpad below dilation", [1, 2, 3, 4], [2, 3, 2, 3], outputPadding: (1, 1),
             dilation: (2, 2));
+        yield return ConvTranspose2d("conv_transpose2d stride beyond kernel", [1, 2, 3, 3], [2, 2, 2, 2], stride: (3, 3));
         yield return ConvTranspose2d("conv_transpose2d no bias", [2, 2, 3, 3], [2, 3, 2, 2], bias: false, stride: (2, 2));
     }
 }

@@ -15,6 +15,7 @@ public static partial class OpTable
         yield return MaxPool("max_pool2d k2", In.Distinct([2, 2, 5, 4]), 2);
         yield return MaxPool("max_pool2d k3 stride2 pad1", In.Distinct([1, 2, 6, 5]), 3, 2, 1);
         yield return MaxPool("max_pool2d dilated ceil 3d input", In.Distinct([2, 5, 6]), 2, 1, 0, dilation: 2, ceilMode: true);
+        yield return MaxPool("max_pool2d k3 stride2 pad1 ceil", In.Distinct([1, 2, 6, 5]), 3, 2, 1, ceilMode: true);
         yield return MaxPool("max_pool2d ceil partial window", In.Distinct([1, 1, 5, 5]), 2, ceilMode: true);
     }
 
@@ -91,6 +92,7 @@ public static partial class OpTable
             x => HostRef.LogSoftmax(x[0], 1));
         yield return new OpCase("log_softmax last dim", [In.Uniform([2, 3, 4], -2, 2)], x => Functional.LogSoftmax(x[0], -1),
             x => HostRef.LogSoftmax(x[0], 2));
+        yield return new OpCase("log_softmax 1d", [In.Uniform([6], -2, 2)], x => Functional.LogSoftmax(x[0], 0), x => HostRef.LogSoftmax(x[0], 0));
         yield return new OpCase("log_softmax large logits", [In.Fixed([2, 3], 1000, 0, -1000, 50, 51, 49) with { Kind = InputKind.Float }],
             x => Functional.LogSoftmax(x[0], 1), x => HostRef.LogSoftmax(x[0], 1));
 
@@ -105,5 +107,9 @@ public static partial class OpTable
         }
         yield return new OpCase("nll_loss ignore_index", [In.Uniform([4, 5], -3, 0), In.Fixed([4], 2, -100, 4, 1) with { Kind = InputKind.Labels }],
             x => Functional.NllLoss(x[0], x[1]), x => HostRef.NllLoss(x[0], x[1], mean: true));
+        yield return new OpCase("nll_loss int32 target", [In.Uniform([4, 5], -3, 0), In.Labels(4, 5)],
+            x => Functional.NllLoss(x[0], x[1].To(DType.Int32)), x => HostRef.NllLoss(x[0], x[1], mean: true));
+        yield return new OpCase("cross_entropy ignore_index", [In.Uniform([4, 5], -2, 2), In.Fixed([4], -100, 3, 0, -100) with { Kind = InputKind.Labels }],
+            x => Functional.CrossEntropy(x[0], x[1]), x => HostRef.NllLoss(HostRef.LogSoftmax(x[0], 1), x[1], mean: true));
     }
 }

@@ -33,6 +33,8 @@ public static partial class OpTable
             x => Functional.Linear(x[0], x[1], x[2]), x => HostRef.Linear(x[0], x[1], x[2])) { SumLength = 7, Forward = LongSums };
         yield return new OpCase("linear no bias", [In.Uniform([5, 7]), In.Uniform([4, 7])],
             x => Functional.Linear(x[0], x[1]), x => HostRef.Linear(x[0], x[1], null)) { SumLength = 7, Forward = LongSums };
+        yield return new OpCase("linear 1d input", [In.Uniform([7]), In.Uniform([4, 7]), In.Uniform([4])],
+            x => Functional.Linear(x[0], x[1], x[2]), x => HostRef.Linear(x[0], x[1], x[2])) { SumLength = 7, Forward = LongSums };
         yield return new OpCase("linear 3d input", [In.Uniform([2, 3, 7]), In.Uniform([4, 7]), In.Uniform([4])],
             x => Functional.Linear(x[0], x[1], x[2]), x => HostRef.Linear(x[0], x[1], x[2])) { SumLength = 7, Forward = LongSums };
     }
