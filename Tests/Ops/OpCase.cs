@@ -2,25 +2,6 @@ using QSparse.Nn;
 
 namespace QSparse.Tests.Ops;
 
-/// <summary>|actual − expected| ≤ Atol·scale + Rtol·|expected|; scale is √K for an op summing K products.</summary>
-public readonly record struct Tol(double Rtol, double Atol);
-
-/// <summary>How an op case's backward is checked.</summary>
-public enum GradientCheck
-{
-    /// <summary>Central differences of the float64 host reference (the default; see <see cref="OpGradientTests"/>).</summary>
-    HostDifferences,
-
-    /// <summary>A host float64 backward given by the row (the quantizer's straight-through rule, analytic GEMM gradients for large products).</summary>
-    HostBackward,
-
-    /// <summary>Central differences of the op itself in float32, for ops without a host forward (dropout in training).</summary>
-    OpDifferences,
-
-    /// <summary>Not differentiable (comparisons, running statistics).</summary>
-    None,
-}
-
 /// <summary>
 /// One row of the op table: an op as a function of tensors, how to make its inputs, its float64 host
 /// reference and the tolerances it is held to. <see cref="OpTable"/> lists the rows; the tests in this

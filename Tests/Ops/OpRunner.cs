@@ -2,9 +2,6 @@ using QSparse.Nn;
 
 namespace QSparse.Tests.Ops;
 
-/// <summary>What one run of an op case produced on a device: the output and the gradient of each input (null where not differentiable).</summary>
-public sealed record OpResult(int[] Shape, float[] Output, float[]?[] Grads);
-
 /// <summary>Draws an op case's inputs (the same on every device) and runs it forward and backward.</summary>
 public static class OpRunner
 {
