@@ -1,0 +1,39 @@
+namespace QSparse.Tests.Ops;
+
+/// <summary>
+/// Every row on every overriding backend against the base backend (the ILGPU kernels), on the same
+/// inputs: outputs and input gradients agree within the row's <see cref="OpCase.Backend"/> tolerance.
+/// </summary>
+public class OpBackendTests
+{
+    /// <summary>
+    /// (device whose backend overrides ops, device running the base backend on the same inputs). A new
+    /// backend (a vendor library behind its own device name) is covered by adding its pair here.
+    /// </summary>
+    static readonly (string Overriding, string Base)[] Backends = [("cpu", "cpu-accelerator")];
+
+    public static IEnumerable<TestCaseData> Cases()
+    {
+        var present = Accelerators.Kinds().ToHashSet();
+        foreach (var (overriding, baseKind) in Backends.Where(b => present.Contains(b.Overriding) && present.Contains(b.Base)))
+            foreach (var data in OpTable.Cases(_ => true, overriding, baseKind))
+                yield return data;
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void AgreesWithBase(string name, string overriding, string baseKind)
+    {
+        var c = OpTable.Get(name);
+        var inputs = OpRunner.Inputs(c);
+        bool backward = c.Check != GradientCheck.None;
+        var mine = OpRunner.Run(c, Accelerators.Get(overriding), inputs, backward);
+        var reference = OpRunner.Run(c, Accelerators.Get(baseKind), inputs, backward);
+        string what = $"{name}: {overriding} against {baseKind}";
+        OpAssert.SameShape(mine.Shape, reference.Shape, what);
+        OpAssert.Close(mine.Output, reference.Output, c.Backend, c.Scale, $"{what}: forward");
+        var gradTol = c.Backend with { Atol = 10 * c.Backend.Atol };
+        for (int i = 0; i < inputs.Length; i++)
+            if (mine.Grads[i] is { } grad)
+                OpAssert.Close(grad, reference.Grads[i]!, gradTol, c.Scale, $"{what}: gradient of input {i}");
+    }
+}

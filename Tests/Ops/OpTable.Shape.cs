@@ -1,0 +1,53 @@
+using QSparse.Nn;
+
+namespace QSparse.Tests.Ops;
+
+public static partial class OpTable
+{
+    /// <summary>Reshapes, permutes, slices, concatenation and broadcasting.</summary>
+    static IEnumerable<OpCase> ShapeOps()
+    {
+        yield return Unary("reshape", In.Uniform([2, 3, 2]), x => x.Reshape(3, -1), v => v) with { Reference = x => x[0].Reshape(3, 4) };
+        yield return Unary("flatten unsqueeze squeeze", In.Uniform([2, 3, 2]), x => x.Flatten(1).Unsqueeze(0).Squeeze(0), v => v)
+            with { Reference = x => x[0].Reshape(2, 6) };
+        yield return new OpCase("permute", [In.Uniform([2, 3, 4])], x => x[0].Permute(2, 0, 1), x => HostRef.Permute(x[0], 2, 0, 1));
+        yield return new OpCase("transpose", [In.Uniform([2, 3, 4])], x => x[0].Transpose(0, 2), x => HostRef.Permute(x[0], 2, 1, 0));
+        yield return new OpCase("slice", [In.Uniform([2, 5, 3])], x => x[0].Slice(1, 1, 4), x => HostRef.Slice(x[0], 1, 1, 4));
+        yield return new OpCase("slice negative bounds", [In.Uniform([2, 3, 5])], x => x[0].Slice(-1, -3, -1), x => HostRef.Slice(x[0], 2, 2, 4));
+        yield return new OpCase("cat dim1", [In.Uniform([2, 3]), In.Uniform([2, 4])],
+            x => Tensor.Cat([x[0], x[1]], 1), x => HostRef.Cat(x, 1));
+        yield return new OpCase("cat three dim0", [In.Uniform([1, 2, 3]), In.Uniform([2, 2, 3]), In.Uniform([3, 2, 3])],
+            x => Tensor.Cat(x, 0), x => HostRef.Cat(x, 0));
+        yield return new OpCase("broadcast_to", [In.Uniform([3, 1])], x => x[0].BroadcastTo(2, 3, 4), x => HostRef.BroadcastTo(x[0], [2, 3, 4]));
+    }
+
+    /// <summary>Sum, mean and max over dimensions; max on distinct values (no ties) and on ties (the gradient shared evenly).</summary>
+    static IEnumerable<OpCase> Reductions()
+    {
+        yield return new OpCase("sum all", [In.Uniform([3, 4, 2])], x => x[0].Sum(), x => HostRef.Sum(x[0], HostRef.All(x[0])));
+        yield return new OpCase("sum dims 0 2", [In.Uniform([2, 3, 4])], x => x[0].Sum([0, 2]), x => HostRef.Sum(x[0], [0, 2]));
+        yield return new OpCase("sum dim keepdim", [In.Uniform([3, 5, 2])], x => x[0].Sum(1, keepDim: true), x => HostRef.Sum(x[0], [1], true));
+        yield return new OpCase("sum negative dim", [In.Uniform([3, 5, 2])], x => x[0].Sum(-1), x => HostRef.Sum(x[0], [2]));
+        yield return new OpCase("mean all", [In.Uniform([3, 4, 2])], x => x[0].Mean(), x => HostRef.Mean(x[0], HostRef.All(x[0])));
+        yield return new OpCase("mean dim keepdim", [In.Uniform([3, 5, 2])], x => x[0].Mean(1, keepDim: true), x => HostRef.Mean(x[0], [1], true));
+        yield return new OpCase("mean dims 0 2", [In.Uniform([2, 3, 4])], x => x[0].Mean([0, 2]), x => HostRef.Mean(x[0], [0, 2]));
+        yield return new OpCase("max dim", [In.Distinct([4, 6])], x => x[0].Max(1), x => HostRef.Max(x[0], [1]));
+        yield return new OpCase("max all", [In.Distinct([3, 5])], x => x[0].Max(), x => HostRef.Max(x[0], HostRef.All(x[0])));
+        yield return new OpCase("max dims keepdim", [In.Distinct([2, 3, 4])], x => x[0].Max([0, 2], keepDim: true),
+            x => HostRef.Max(x[0], [0, 2], true));
+        yield return new OpCase("max ties", [In.Integers([5, 4], 0, 2) with { Kind = InputKind.Float }], x => x[0].Max(1),
+            x => HostRef.Max(x[0], [1]))
+        {
+            Check = GradientCheck.HostBackward,
+            Backward = (x, g) =>
+            {
+                var max = HostRef.Max(x[0], [1], keepDim: true);
+                var ties = HostRef.Sum(HostRef.Zip(x[0], max, (v, m) => v == m ? 1 : 0), [1], keepDim: true);
+                return [HostRef.Broadcast([x[0], max, ties, g.Reshape(5, 1)], v => v[0] == v[1] ? v[3] / v[2] : 0)];
+            },
+        };
+        yield return new OpCase("argmax ties", [In.Integers([5, 4], 0, 2)], x => x[0].ArgMax(1).To(DType.Float32),
+            x => HostRef.Reduce(x[0], [1], false, v => v.IndexOf(v.Max())))
+        { Check = GradientCheck.None };
+    }
+}
