@@ -114,10 +114,12 @@ public sealed partial class Tensor : IDisposable
         return this;
     }
 
+    /// <summary>Returns the memory to the pool; the graph that made this tensor is dropped with it.</summary>
     internal void ReleaseStorage()
     {
         var s = Interlocked.Exchange(ref storage, null);
         s?.Release();
+        GradFn?.Release();
     }
 
     public void Dispose()

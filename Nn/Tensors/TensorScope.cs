@@ -40,6 +40,9 @@ public sealed class TensorScope : IDisposable
         return t;
     }
 
+    /// <summary>Stops owning <paramref name="t"/>, leaving it to the caller; true when this scope owned it.</summary>
+    internal bool Disown(Tensor t) => owned.Remove(t);
+
     public void Dispose()
     {
         if (disposed)
