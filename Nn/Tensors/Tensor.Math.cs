@@ -45,6 +45,17 @@ public sealed partial class Tensor
     public static Tensor operator *(float s, Tensor a) => a.Affine(s, 0);
     public static Tensor operator -(float s, Tensor a) => a.Affine(-1, s);
 
+    /// <summary>
+    /// this·mask for a float mask the calling op made for this product alone (dropout, pruning): the graph owns
+    /// the mask, releasing it after the backward or at once when nothing is recorded; only this tensor gets a gradient.
+    /// </summary>
+    internal Tensor MaskedBy(Tensor mask, string name)
+    {
+        var result = Binary(mask, new MulOp());
+        var x = this;
+        return Autograd.Record(result, name, [x], g => [g.Mul(mask).SumToShape(x.Shape)], Saved.Intermediate("mask", mask));
+    }
+
     /// <summary>A differentiable broadcasting binary; the backward reads both inputs when <paramref name="savesInputs"/>.</summary>
     Tensor Binary<TOp>(Tensor other, TOp op, string name, bool savesInputs, Func<Tensor, Tensor, Tensor, (Tensor, Tensor)> backward)
         where TOp : struct, IBinaryOp
