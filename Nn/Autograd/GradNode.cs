@@ -11,7 +11,6 @@ sealed class GradNode
     Func<Tensor, Tensor?[]>? backward;
     Saved[] saved;
     readonly bool[] needsGrad;
-    bool dropped;
 
     public GradNode(string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, Saved[] saved)
     {
@@ -33,8 +32,6 @@ sealed class GradNode
     /// <summary>Throws, naming this op and the tensor, unless every saved tensor and every input in the graph is still alive.</summary>
     public void CheckUsable()
     {
-        if (dropped)
-            throw new InvalidOperationException($"backward of {Name}: its output was disposed, which released its graph");
         if (backward == null)
             throw new InvalidOperationException(
                 $"backward of {Name}: its saved tensors were released by an earlier Backward() (a graph is back-propagated once)");
@@ -74,6 +71,5 @@ sealed class GradNode
                 s.Tensor.ReleaseStorage();
         saved = [];
         backward = null;
-        dropped = true;
     }
 }

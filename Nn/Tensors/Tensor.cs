@@ -122,6 +122,10 @@ public sealed partial class Tensor : IDisposable
         GradFn?.Release();
     }
 
+    /// <summary>
+    /// Returns the memory to the pool now, with the intermediates the op that made this tensor saved for backward;
+    /// a later Backward() through this tensor throws, naming the op that needed it.
+    /// </summary>
     public void Dispose()
     {
         TensorScope.Forget(this);
