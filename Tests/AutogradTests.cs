@@ -105,6 +105,40 @@ public class AutogradTests(string kind) : DeviceTest(kind)
     [Test]
     public void UserFunctionSavingAnIntermediate() => GradCheck.Check(Device, x => new ExpTimes().Apply(x[0]), [R(3, 4)]);
 
+    /// <summary>exp(x), saving its own output.</summary>
+    sealed class SavesItsOutput : Function
+    {
+        protected override Tensor Forward(FunctionContext ctx, Tensor[] inputs)
+        {
+            var y = inputs[0].Exp();
+            ctx.SaveForBackward(y);
+            return y;
+        }
+
+        protected override Tensor?[] Backward(FunctionContext ctx, Tensor gradOut) => [gradOut * ctx.SavedTensors[0]];
+    }
+
+    [Test]
+    public void UserFunctionSavingItsOutput() => GradCheck.Check(Device, x => new SavesItsOutput().Apply(x[0]) * x[0], [R(5)]);
+
+    /// <summary>Returns its input itself, scaling the gradient by 3.</summary>
+    sealed class ReturnsItsInput : Function
+    {
+        protected override Tensor Forward(FunctionContext ctx, Tensor[] inputs) => inputs[0];
+
+        protected override Tensor?[] Backward(FunctionContext ctx, Tensor gradOut) => [gradOut * 3f];
+    }
+
+    [Test]
+    public void UserFunctionReturningItsInputLeavesTheInputALeaf()
+    {
+        var x = Tensor.FromArray(Device, [1f, -2], 2).RequiresGrad_();
+        var y = new ReturnsItsInput().Apply(x);
+        Assert.That((x.IsLeaf, y.IsLeaf), Is.EqualTo((true, false)));
+        (y * y).Sum().Backward();
+        Assert.That(x.Grad!.ToArray<float>(), Is.EqualTo(new[] { 6f, -12 }), "3 · 2y");
+    }
+
     [Test]
     public void UserFunctionOwnsWhatItMadeAndSaved()
     {
