@@ -139,6 +139,26 @@ public class AutogradTests(string kind) : DeviceTest(kind)
         Assert.That(x.Grad!.ToArray<float>(), Is.EqualTo(new[] { 6f, -12 }), "3 · 2y");
     }
 
+    /// <summary>sum(x²), whose backward hands back the 2x its forward saved (right only as the root, where gradOut is 1).</summary>
+    sealed class SumOfSquares : Function
+    {
+        protected override Tensor Forward(FunctionContext ctx, Tensor[] inputs)
+        {
+            ctx.SaveForBackward(inputs[0] * 2f);
+            return (inputs[0] * inputs[0]).Sum();
+        }
+
+        protected override Tensor?[] Backward(FunctionContext ctx, Tensor gradOut) => [ctx.SavedTensors[0]];
+    }
+
+    [Test]
+    public void ASavedIntermediateReturnedAsTheGradientStaysAlive()
+    {
+        var x = Tensor.FromArray(Device, [1f, -2, 3], 3).RequiresGrad_();
+        new SumOfSquares().Apply(x).Backward();
+        Assert.That(x.Grad!.ToArray<float>(), Is.EqualTo(new[] { 2f, -4, 6 }));
+    }
+
     [Test]
     public void UserFunctionOwnsWhatItMadeAndSaved()
     {
