@@ -28,11 +28,25 @@ public static class Autograd
         }
     }
 
-    /// <summary>Attaches a backward rule to <paramref name="output"/> when any input requires gradients.</summary>
-    internal static Tensor Record(Tensor output, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
+    /// <summary>
+    /// The one way an op records its gradient: attaches <paramref name="backward"/> to <paramref name="output"/>
+    /// when gradients are enabled and an input requires them. <paramref name="saved"/> declares every tensor the
+    /// rule reads besides the gradient (PyTorch's save_for_backward): before the rule runs each is checked to be
+    /// alive, and the <see cref="Saved.Intermediate"/> ones are owned by the node, leaving their TensorScope:
+    /// released once the rule has run or the output is released, and at once when nothing is recorded. Op code
+    /// never disposes them itself. Returns <paramref name="output"/>.
+    /// </summary>
+    internal static Tensor Record(Tensor output, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward,
+        params Saved[] saved)
     {
-        if (IsGradEnabled && inputs.Any(t => t.RequiresGrad))
-            output.GradFn = new GradNode(name, inputs, backward);
+        bool record = IsGradEnabled && inputs.Any(t => t.RequiresGrad);
+        foreach (var s in saved)
+            if (s.Owned && record)
+                TensorScope.Forget(s.Tensor);
+            else if (s.Owned)
+                s.Tensor.Dispose();
+        if (record)
+            output.GradFn = new GradNode(name, inputs, backward, saved);
         if (IsGradEnabled)
             OpProfiler.Mark(name, output.Device);
         return output;
@@ -40,6 +54,8 @@ public static class Autograd
 
     internal static void Backward(Tensor root, Tensor? gradient)
     {
+        if (root.IsDisposed)
+            throw new InvalidOperationException($"Backward() on a disposed tensor of shape {ShapeUtil.Format(root.Shape)}");
         if (!root.RequiresGrad)
             throw new InvalidOperationException("Backward() on a tensor that does not require gradients");
         if (gradient == null && root.Numel != 1)
@@ -66,13 +82,13 @@ public static class Autograd
             }
             var node = t.GradFn;
             OpProfiler.Mark("gradient sums", root.Device);
-            var inputGrads = node.Backward(g);
+            var inputGrads = RunNode(node, g);
             OpProfiler.Mark(node.Name + " backward", root.Device);
             for (int i = 0; i < node.Inputs.Length; i++)
             {
                 var input = node.Inputs[i];
                 var gi = inputGrads[i];
-                if (gi == null || !input.RequiresGrad)
+                if (gi == null || !node.NeedsGrad(i))
                     continue;
                 if (!gi.Shape.SequenceEqual(input.Shape))
                     throw new InvalidOperationException(
@@ -80,6 +96,20 @@ public static class Autograd
                 grads[input] = grads.TryGetValue(input, out var prev) ? prev.Add(gi) : gi;
             }
         }
+    }
+
+    /// <summary>
+    /// Runs one backward rule in its own scope, so the temporaries it makes are released as soon as it
+    /// returns; the gradients it returns move to the walk's scope.
+    /// </summary>
+    static Tensor?[] RunNode(GradNode node, Tensor gradOut)
+    {
+        using var scope = new TensorScope();
+        var grads = node.Apply(gradOut);
+        foreach (var gi in grads)
+            if (gi != null)
+                scope.MoveToOuter(gi);
+        return grads;
     }
 
     /// <summary>Leaf gradients are owned by the leaf (not by any scope) and accumulate across calls.</summary>
@@ -109,10 +139,13 @@ public static class Autograd
             if (!visited.Add(t))
                 continue;
             stack.Push((t, true));
-            if (t.GradFn != null)
-                foreach (var input in t.GradFn.Inputs)
-                    if (input.RequiresGrad && !visited.Contains(input))
-                        stack.Push((input, false));
+            if (t.GradFn is not { } node)
+                continue;
+            // Every misuse is found here, before any gradient is computed or accumulated.
+            node.CheckUsable();
+            for (int i = 0; i < node.Inputs.Length; i++)
+                if (node.NeedsGrad(i) && !visited.Contains(node.Inputs[i]))
+                    stack.Push((node.Inputs[i], false));
         }
         return order;
     }

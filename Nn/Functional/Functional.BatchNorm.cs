@@ -29,7 +29,7 @@ public static partial class Functional
             throw new ArgumentException("batch_norm: give both running_mean and running_var, or neither");
 
         Tensor mean, var;
-        var temporaries = new List<Tensor>();
+        var saved = new List<Saved> { Saved.Input("input", input) };
         if (training)
         {
             if (shape.PerChannel <= 1)
@@ -37,10 +37,10 @@ public static partial class Functional
                     $"batch_norm: expected more than 1 value per channel when training, got input size {ShapeUtil.Format(input.Shape)}", nameof(input));
             mean = Tensor.Empty(device, [c]);
             var = Tensor.Empty(device, [c]);
-            temporaries.AddRange([mean, var]);
             // Without running statistics the kernel is told not to update; it is handed the batch stats as stand-ins.
             BatchNormKernels.Stats(device, input.F32, mean.F32, var.F32, (runningMean ?? mean).F32,
                 (runningVar ?? var).F32, shape, (float)momentum, runningMean != null);
+            saved.AddRange([Saved.Intermediate("save_mean", mean), Saved.Intermediate("save_var", var)]);
         }
         else
         {
@@ -48,15 +48,19 @@ public static partial class Functional
             // they must not be updated by a training forward between this forward and its backward.
             mean = runningMean ?? throw new ArgumentException("batch_norm: running_mean and running_var are required when not training");
             var = runningVar!;
+            saved.AddRange([Saved.Input("running_mean", mean), Saved.Input("running_var", var)]);
         }
+        // Stand-ins for a missing weight and bias belong to the node, like the batch statistics; the backward
+        // does not read the bias, whose stand-in is saved only to be released with the node.
         var w = weight ?? Tensor.Ones(device, [c]);
         var b = bias ?? Tensor.Zeros(device, [c]);
-        if (weight == null) temporaries.Add(w);
-        if (bias == null) temporaries.Add(b);
+        saved.Add(new Saved("weight", w, Owned: weight == null));
+        if (bias == null)
+            saved.Add(Saved.Intermediate("bias", b));
 
         var output = Tensor.Empty(device, input.Shape);
         BatchNormKernels.Normalize(device, input.F32, mean.F32, var.F32, w.F32, b.F32, output.F32, shape, (float)eps);
-        return RecordOrRelease(output, "BatchNorm", [input, w, b], g =>
+        return Autograd.Record(output, "BatchNorm", [input, w, b], g =>
         {
             var gradIn = Tensor.Empty(device, input.Shape);
             var gradWeight = Tensor.Empty(device, [c]);
@@ -64,6 +68,6 @@ public static partial class Functional
             BatchNormKernels.Backward(device, input.F32, g.F32, mean.F32, var.F32, w.F32, gradWeight.F32, gradBias.F32,
                 gradIn.F32, shape, (float)eps, training);
             return [gradIn, gradWeight, gradBias];
-        }, [.. temporaries]);
+        }, [.. saved]);
     }
 }

@@ -29,7 +29,7 @@ public static partial class Functional
             input.RequiresGrad ? ConvBackwardData(gy, weight, null, input.Shape, g) : null,
             weight.RequiresGrad ? ConvBackwardWeight(input, gy, weight.Shape, g) : null,
             bias is { RequiresGrad: true } ? gy.Sum([0, 2, 3]) : null,
-        ]);
+        ], Saved.Input("input", input), Saved.Input("weight", weight));
     }
 
     /// <summary>
@@ -65,7 +65,7 @@ public static partial class Functional
             input.RequiresGrad ? ConvForward(gy, weight, null, input.Shape, g) : null,
             weight.RequiresGrad ? ConvBackwardWeight(gy, input, weight.Shape, g) : null,
             bias is { RequiresGrad: true } ? gy.Sum([0, 2, 3]) : null,
-        ]);
+        ], Saved.Input("input", input), Saved.Input("weight", weight));
     }
 
     /// <summary>Checks ranks, bias and the per-axis parameters shared by both convolutions; fills in the defaults.</summary>

@@ -18,10 +18,7 @@ public static partial class Functional
         var mask = Tensor.Empty(input.Device, input.Shape);
         // NOTE: the scale is 1f/(1 - p) in float, as PyTorch divides its float mask by (1 - p).
         RandomKernels.Bernoulli(input.Device, mask.F32, g.Seed, g.Take(input.Numel), (float)(1 - p), 1f / (float)(1 - p));
-        var output = input.Mul(mask);
-        if (output.GradFn == null)
-            mask.Dispose();
-        return output;
+        return input.MaskedBy(mask, "Dropout");
     }
 
     /// <summary>Throws unless 0 ≤ p &lt; 1.</summary>

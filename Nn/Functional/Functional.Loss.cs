@@ -41,13 +41,13 @@ public static partial class Functional
         // read on the host (Item, ToArray), where a wait happens anyway; the Host validates its labels once when a
         // data set is uploaded. A loss never read is never checked: its bad rows add nothing to loss or gradient.
         loss.DeferredCheck = ThrowOnBadTarget(classes);
-        Tensor[] saved = ReferenceEquals(labels, target) ? [stats] : [stats, labels];
-        return RecordOrRelease(loss, "NllLoss", [logProbs], g =>
+        return Autograd.Record(loss, "NllLoss", [logProbs], g =>
         {
             var gradIn = Tensor.Empty(device, logProbs.Shape);
             LossKernels.NllBackward(device, labels.I64, g.F32, stats.F32.SubView(1, 1), gradIn.F32, classes, ignoreIndex, mean);
             return [gradIn];
-        }, saved);
+        }, Saved.Intermediate("total_weight", stats),
+            ReferenceEquals(labels, target) ? Saved.Input("target", target) : Saved.Intermediate("target", labels));
     }
 
     /// <summary>Floats in NllLoss's result buffer: loss, count, then two int64 (first bad row, its target).</summary>

@@ -39,11 +39,11 @@ public static partial class Functional
         var output = Tensor.Empty(device, outShape);
         var indices = Tensor.Empty(device, outShape, DType.Int32);
         PoolingKernels.MaxForward(device, input.F32, output.F32, indices.I32, s);
-        return RecordOrRelease(output, "MaxPool2d", [input], g =>
+        return Autograd.Record(output, "MaxPool2d", [input], g =>
         {
             var gradIn = Tensor.Empty(device, input.Shape);
             PoolingKernels.MaxBackward(device, g.F32, indices.I32, gradIn.F32, s);
             return [gradIn];
-        }, indices);
+        }, Saved.Intermediate("indices", indices));
     }
 }

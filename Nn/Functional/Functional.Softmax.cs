@@ -22,6 +22,6 @@ public static partial class Functional
             var gradIn = Tensor.Empty(device, input.Shape);
             SoftmaxKernels.LogSoftmaxBackward(device, output.F32, g.F32, gradIn.F32, size, inner);
             return [gradIn];
-        });
+        }, Saved.Result(output));
     }
 }

@@ -19,19 +19,9 @@ public static partial class Functional
         return input.Rank == 2 ? y : y.Reshape([.. input.Shape[..^1], weight.Shape[0]]);
     }
 
+    /// <summary>max(x, 0) element-wise (torch.nn.functional.relu), any shape.</summary>
     public static Tensor Relu(Tensor input) => input.Relu();
 
-    /// <summary>
-    /// Records <paramref name="backward"/> on <paramref name="output"/>; when nothing is recorded (no input
-    /// requires gradients, or under NoGrad) the tensors kept only for backward are released at once.
-    /// </summary>
-    static Tensor RecordOrRelease(Tensor output, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward,
-        params Tensor[] savedForBackward)
-    {
-        Autograd.Record(output, name, inputs, backward);
-        if (output.GradFn == null)
-            foreach (var t in savedForBackward)
-                t.Dispose();
-        return output;
-    }
+    /// <summary>Merges dimensions <paramref name="startDim"/>..<paramref name="endDim"/> into one (torch.flatten); a view.</summary>
+    public static Tensor Flatten(Tensor input, int startDim = 0, int endDim = -1) => input.Flatten(startDim, endDim);
 }

@@ -93,11 +93,10 @@ public sealed class PruneLayer : QSparseLayer
             }
         }
         Advance(n);
-        // NOTE: the float copy of the mask is saved by Mul for the backward pass, so it stays in the caller's scope.
         if (Strict || Training)
-            return input.Mul(CheckedBroadcast(input.Shape).To(DType.Float32));
+            return input.MaskedBy(CheckedBroadcast(input.Shape).To(DType.Float32), "Prune");
         using var expanded = ExpandedMask(input.Shape);
-        return input.Mul(expanded.To(DType.Float32));
+        return input.MaskedBy(expanded.To(DType.Float32), "Prune");
     }
 
     void Collect(Tensor input)

@@ -46,6 +46,6 @@ public sealed partial class Tensor
                 gb = b.Rank == 2 && full.Rank == 3 ? full.Sum(0) : full;
             }
             return [ga, gb];
-        });
+        }, Saved.Input("a", a), Saved.Input("b", b));
     }
 }

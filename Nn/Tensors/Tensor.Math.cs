@@ -6,28 +6,28 @@ public sealed partial class Tensor
 {
     // ---- element-wise binary operations with broadcasting ----
 
-    public Tensor Add(Tensor other) => Binary(other, new AddOp(), "Add", (g, a, b) => (g, g));
-    public Tensor Sub(Tensor other) => Binary(other, new SubOp(), "Sub", (g, a, b) => (g, g.Neg()));
-    public Tensor Mul(Tensor other) => Binary(other, new MulOp(), "Mul", (g, a, b) => (g.Mul(b), g.Mul(a)));
+    public Tensor Add(Tensor other) => Binary(other, new AddOp(), "Add", savesInputs: false, (g, a, b) => (g, g));
+    public Tensor Sub(Tensor other) => Binary(other, new SubOp(), "Sub", savesInputs: false, (g, a, b) => (g, g.Neg()));
+    public Tensor Mul(Tensor other) => Binary(other, new MulOp(), "Mul", savesInputs: true, (g, a, b) => (g.Mul(b), g.Mul(a)));
 
-    public Tensor Div(Tensor other) => Binary(other, new DivOp(), "Div", (g, a, b) =>
+    public Tensor Div(Tensor other) => Binary(other, new DivOp(), "Div", savesInputs: true, (g, a, b) =>
     {
         var ga = g.Div(b);
         return (ga, ga.Mul(a).Div(b).Neg());
     });
 
     /// <summary>Element-wise maximum; ties send the gradient to the first input.</summary>
-    public Tensor Maximum(Tensor other) => Binary(other, new MaxOp(), "Maximum", (g, a, b) =>
+    public Tensor Maximum(Tensor other) => Binary(other, new MaxOp(), "Maximum", savesInputs: true, (g, a, b) =>
     {
-        using var pick = a.Compare(b, new GreaterEqualOp()).To(DType.Float32);
+        var pick = a.Compare(b, new GreaterEqualOp()).To(DType.Float32);
         var ga = g.Mul(pick);
         return (ga, g.Sub(ga));
     });
 
     /// <summary>Element-wise minimum; ties send the gradient to the first input.</summary>
-    public Tensor Minimum(Tensor other) => Binary(other, new MinOp(), "Minimum", (g, a, b) =>
+    public Tensor Minimum(Tensor other) => Binary(other, new MinOp(), "Minimum", savesInputs: true, (g, a, b) =>
     {
-        using var pick = a.Compare(b, new LessEqualOp()).To(DType.Float32);
+        var pick = a.Compare(b, new LessEqualOp()).To(DType.Float32);
         var ga = g.Mul(pick);
         return (ga, g.Sub(ga));
     });
@@ -45,18 +45,29 @@ public sealed partial class Tensor
     public static Tensor operator *(float s, Tensor a) => a.Affine(s, 0);
     public static Tensor operator -(float s, Tensor a) => a.Affine(-1, s);
 
-    Tensor Binary<TOp>(Tensor other, TOp op, string name, Func<Tensor, Tensor, Tensor, (Tensor, Tensor)> backward)
+    /// <summary>
+    /// this·mask for a float mask the calling op made for this product alone (dropout, pruning): the graph owns
+    /// the mask, releasing it after the backward or at once when nothing is recorded; only this tensor gets a gradient.
+    /// </summary>
+    internal Tensor MaskedBy(Tensor mask, string name)
+    {
+        var result = Binary(mask, new MulOp());
+        var x = this;
+        return Autograd.Record(result, name, [x], g => [g.Mul(mask).SumToShape(x.Shape)], Saved.Intermediate("mask", mask));
+    }
+
+    /// <summary>A differentiable broadcasting binary; the backward reads both inputs when <paramref name="savesInputs"/>.</summary>
+    Tensor Binary<TOp>(Tensor other, TOp op, string name, bool savesInputs, Func<Tensor, Tensor, Tensor, (Tensor, Tensor)> backward)
         where TOp : struct, IBinaryOp
     {
-        var shape = ShapeUtil.BroadcastShapes(Shape, other.Shape);
-        var result = Empty(Device, shape);
-        ElementwiseKernels.Binary(Device, F32, other.F32, result.F32, BroadcastMap(this, other, shape), op);
+        var result = Binary(other, op);
         var (a, b) = (this, other);
+        bool gradA = a.RequiresGrad, gradB = b.RequiresGrad;
         return Autograd.Record(result, name, [a, b], g =>
         {
             var (ga, gb) = backward(g, a, b);
-            return [a.RequiresGrad ? ga.SumToShape(a.Shape) : null, b.RequiresGrad ? gb.SumToShape(b.Shape) : null];
-        });
+            return [gradA ? ga.SumToShape(a.Shape) : null, gradB ? gb.SumToShape(b.Shape) : null];
+        }, savesInputs ? [Saved.Input("self", a), Saved.Input("other", b)] : []);
     }
 
     static Broadcast BroadcastMap(Tensor a, Tensor b, int[] shape) =>
@@ -125,9 +136,9 @@ public sealed partial class Tensor
         ElementwiseKernels.Where(a.Device, mask.Bool, a.F32, b.F32, result.F32, BroadcastMap(a, b, shape));
         return Autograd.Record(result, "Where", [a, b], g =>
         {
-            using var zero = Zeros(g.Device, []);
+            var zero = Zeros(g.Device, []);
             return [Where(mask, g, zero).SumToShape(a.Shape), Where(mask, zero, g).SumToShape(b.Shape)];
-        });
+        }, ReferenceEquals(mask, condition) ? Saved.Input("condition", mask) : Saved.Intermediate("condition", mask));
     }
 
     // ---- element-wise unary operations ----
@@ -136,37 +147,44 @@ public sealed partial class Tensor
 
     /// <summary>scale · x + shift.</summary>
     public Tensor Affine(float scale, float shift) =>
-        Unary(new AffineOp(scale, shift), "Affine", (g, x, y) => g.Affine(scale, 0));
+        Unary(new AffineOp(scale, shift), "Affine", Reads.Nothing, (g, x, y) => g.Affine(scale, 0));
 
-    public Tensor Abs() => Unary(new AbsOp(), "Abs", (g, x, y) =>
-    {
-        using var sign = x.Unary(new SignOp(), "Sign", null);
-        return g.Mul(sign);
-    });
+    public Tensor Abs() => Unary(new AbsOp(), "Abs", Reads.Input, (g, x, y) => g.Mul(x.Unary(new SignOp())));
 
-    public Tensor Exp() => Unary(new ExpOp(), "Exp", (g, x, y) => g.Mul(y));
-    public Tensor Log() => Unary(new LogOp(), "Log", (g, x, y) => g.Div(x));
-    public Tensor Sqrt() => Unary(new SqrtOp(), "Sqrt", (g, x, y) => g.Div(y).Affine(0.5f, 0));
-    public Tensor Relu() => Unary(new ReluOp(), "Relu", (g, x, y) => g.Binary(x, new ReluGradOp()));
+    public Tensor Exp() => Unary(new ExpOp(), "Exp", Reads.Result, (g, x, y) => g.Mul(y));
+    public Tensor Log() => Unary(new LogOp(), "Log", Reads.Input, (g, x, y) => g.Div(x));
+    public Tensor Sqrt() => Unary(new SqrtOp(), "Sqrt", Reads.Result, (g, x, y) => g.Div(y).Affine(0.5f, 0));
+    public Tensor Relu() => Unary(new ReluOp(), "Relu", Reads.Input, (g, x, y) => g.Binary(x, new ReluGradOp()));
 
     public Tensor Pow(float exponent) =>
-        Unary(new PowOp(exponent), "Pow", (g, x, y) => g.Binary(x, new PowGradOp(exponent)));
+        Unary(new PowOp(exponent), "Pow", Reads.Input, (g, x, y) => g.Binary(x, new PowGradOp(exponent)));
 
     /// <summary>Clamps into [min, max]; the gradient passes where min ≤ x ≤ max, as torch.clamp.</summary>
-    public Tensor Clamp(float min, float max) => Unary(new ClampOp(min, max), "Clamp", (g, x, y) =>
-    {
-        using var pass = x.Unary(new InRangeOp(min, max), "InRange", null);
-        return g.Mul(pass);
-    });
+    public Tensor Clamp(float min, float max) =>
+        Unary(new ClampOp(min, max), "Clamp", Reads.Input, (g, x, y) => g.Mul(x.Unary(new InRangeOp(min, max))));
 
-    Tensor Unary<TOp>(TOp op, string name, Func<Tensor, Tensor, Tensor, Tensor>? backward) where TOp : struct, IUnaryOp
+    /// <summary>Which of its input x and result y a unary's backward reads.</summary>
+    enum Reads { Nothing, Input, Result }
+
+    /// <summary>A differentiable unary; <paramref name="backward"/> maps (gradOut, x, y) to gradIn.</summary>
+    Tensor Unary<TOp>(TOp op, string name, Reads reads, Func<Tensor, Tensor, Tensor, Tensor> backward) where TOp : struct, IUnaryOp
+    {
+        var result = Unary(op);
+        var x = this;
+        return Autograd.Record(result, name, [x], g => [backward(g, x, result)], reads switch
+        {
+            Reads.Input => [Saved.Input("self", x)],
+            Reads.Result => [Saved.Result(result)],
+            _ => [],
+        });
+    }
+
+    /// <summary>An op-struct unary without autograd, for backward rules.</summary>
+    Tensor Unary<TOp>(TOp op) where TOp : struct, IUnaryOp
     {
         var result = Empty(Device, Shape);
         ElementwiseKernels.Unary(Device, F32, result.F32, op);
-        if (backward == null)
-            return result;
-        var x = this;
-        return Autograd.Record(result, name, [x], g => [backward(g, x, result)]);
+        return result;
     }
 
     /// <summary>An op-struct binary without autograd, for backward rules.</summary>

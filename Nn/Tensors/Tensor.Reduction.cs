@@ -45,10 +45,10 @@ public sealed partial class Tensor
         var x = this;
         return Autograd.Record(result, "Max", [x], g =>
         {
-            using var atMax = x.Eq(result.Reshape(keptShape)).To(DType.Float32);
-            using var ties = atMax.Sum(dims, keepDim: true);
+            var atMax = x.Eq(result.Reshape(keptShape)).To(DType.Float32);
+            var ties = atMax.Sum(dims, keepDim: true);
             return [atMax.Mul(g.Reshape(keptShape)).Div(ties)];
-        });
+        }, Saved.Input("self", x), Saved.Result(result));
     }
 
     /// <summary>Index of the first maximum along <paramref name="dim"/>, as int64.</summary>

@@ -114,12 +114,18 @@ public sealed partial class Tensor : IDisposable
         return this;
     }
 
+    /// <summary>Returns the memory to the pool; the graph that made this tensor is dropped with it.</summary>
     internal void ReleaseStorage()
     {
         var s = Interlocked.Exchange(ref storage, null);
         s?.Release();
+        GradFn?.Release();
     }
 
+    /// <summary>
+    /// Returns the memory to the pool now, with the intermediates the op that made this tensor saved for backward;
+    /// a later Backward() through this tensor throws, naming the op that needed it.
+    /// </summary>
     public void Dispose()
     {
         TensorScope.Forget(this);

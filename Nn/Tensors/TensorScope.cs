@@ -5,7 +5,8 @@ namespace QSparse.Nn;
 /// training step releases its activations and gradients deterministically:
 /// <code>using (var scope = new TensorScope()) { var loss = ...; loss.Backward(); opt.Step(); }</code>
 /// Tensors that must outlive the scope call <see cref="Tensor.DetachFromScope"/> or are moved
-/// out with <see cref="MoveToOuter"/>.
+/// out with <see cref="MoveToOuter"/>. The intermediates an op saved for its backward are in no scope:
+/// they go with the op's output, and are released with it or when the backward has run.
 /// </summary>
 public sealed class TensorScope : IDisposable
 {
@@ -39,6 +40,9 @@ public sealed class TensorScope : IDisposable
             outer?.Add(t);
         return t;
     }
+
+    /// <summary>Stops owning <paramref name="t"/>, leaving it to the caller; true when this scope owned it.</summary>
+    internal bool Disown(Tensor t) => owned.Remove(t);
 
     public void Dispose()
     {
