@@ -220,12 +220,14 @@ public class ModuleRewriteTests(string kind) : DeviceTest(kind)
     }
 
     [Test]
-    public void AForwardThatSkipsTheWeightTransformsThrows()
+    public void AForwardThatSkipsTheWeightTransformsOrASecondQuantizeThrows()
     {
         using var log = new CapturingLogger();
         var layer = Quantize(new ForgetfulLayer(Device), bits: 8, channelwise: -1);
         var e = Assert.Throws<InvalidOperationException>(() => layer.Call(Tensor.Ones(Device, [2, 3])))!;
         Assert.That(e.Message, Does.StartWith("ForgetfulLayer.Forward did not apply the transforms of 'weight' (QuantizeLayer)"));
+        var twice = Assert.Throws<ArgumentException>(() => Quantize(layer, bits: 4))!;
+        Assert.That(twice.Message, Does.StartWith("ForgetfulLayer already has a child 'quantize'"));
     }
 
     [Test]

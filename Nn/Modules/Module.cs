@@ -58,11 +58,15 @@ public abstract partial class Module
         return value;
     }
 
+    /// <summary>
+    /// Registers <paramref name="module"/> as child <paramref name="name"/> and returns it (assign it to the field
+    /// Forward calls). Registering an existing name replaces that child as <see cref="ReplaceChild"/> does.
+    /// </summary>
     protected T RegisterModule<T>(string name, T module) where T : Module
     {
-        int i = children.FindIndex(c => c.Name == name);
-        if (i >= 0)
-            children[i] = (name, module);
+        ArgumentNullException.ThrowIfNull(module);
+        if (Child(name) != null)
+            ReplaceChild(name, module);
         else
             children.Add((name, module));
         return module;
@@ -90,6 +94,8 @@ public abstract partial class Module
     {
         if (!HasParameter(parameter))
             throw new ArgumentException($"{TypeName} has no parameter '{parameter}' to transform", nameof(parameter));
+        if (Child(childName) != null)
+            throw new ArgumentException($"{TypeName} already has a child '{childName}': a second transform under that name would run unseen by the state dict", nameof(childName));
         RegisterModule(childName, transform);
         if (!parameterTransforms.TryGetValue(parameter, out var chain))
             parameterTransforms[parameter] = chain = new TransformChain();
