@@ -92,16 +92,10 @@ public class ModuleRewriteTests(string kind) : DeviceTest(kind)
         public override Tensor Forward(Tensor x) => alias.Call(block.Call(x));
     }
 
-    void Randomize(Module model, Generator g)
+    static void Randomize(Module model, Generator g)
     {
         foreach (var bn in model.NamedModules().Select(m => m.Module).OfType<BatchNorm>())
-        {
-            int c = bn.NumFeatures;
-            bn.Weight!.CopyFrom(Tensor.Rand(Device, [c], g, 0.5f, 1.5f));
-            bn.Bias!.CopyFrom(Tensor.Rand(Device, [c], g, -1, 1));
-            bn.RunningMean!.CopyFrom(Tensor.Rand(Device, [c], g, -1, 1));
-            bn.RunningVar!.CopyFrom(Tensor.Rand(Device, [c], g, 0.5f, 2));
-        }
+            RandomBatchNorm.Randomize(bn, g);
     }
 
     [Test]
