@@ -153,6 +153,36 @@ public class ModuleRewriteTests(string kind) : DeviceTest(kind)
         Assert.That(e.Message, Does.StartWith("cannot replace 'block.conv' (Conv2d) with Sequential: NarrowBlock.conv is declared Conv2d"));
     }
 
+    /// <summary>bn(conv(x)) + relu(conv(x)): folding bn would change what relu reads.</summary>
+    sealed class SharedOutput : Module
+    {
+        readonly Module conv, bn, relu;
+
+        public SharedOutput(Device device, Generator g) : base(device)
+        {
+            conv = RegisterModule("conv", new Conv2d(2, 2, 1, device: device, generator: g));
+            bn = RegisterModule("bn", new BatchNorm2d(2, device: device));
+            relu = RegisterModule("relu", new ReLU(device));
+        }
+
+        public override Tensor Forward(Tensor x)
+        {
+            var y = conv.Call(x);
+            return bn.Call(y) + relu.Call(y);
+        }
+    }
+
+    [Test]
+    public void FuseBnByTraceRefusesALayerWhoseOutputIsAlsoReadElsewhere()
+    {
+        var model = new SharedOutput(Device, new Generator(6));
+        model.Eval();
+        var trace = ModelTrace.Record(model, Tensor.Rand(Device, [1, 2, 3, 3]));
+        var e = Assert.Throws<InvalidOperationException>(() => FuseBn(model, trace))!;
+        Assert.That(e.Message, Is.EqualTo("cannot fold 'bn' into 'conv': the layer's output is also read by 'relu'"));
+        Assert.That(model.GetSubmodule("bn"), Is.InstanceOf<BatchNorm2d>());
+    }
+
     [Test]
     public void AStaleReferenceThrowsWhenCalledAfterTheRewrite()
     {

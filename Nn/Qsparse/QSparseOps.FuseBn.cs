@@ -57,6 +57,9 @@ public static partial class QSparseOps
             if (readers.Count > 0)
                 throw new InvalidOperationException(
                     $"cannot fold '{call.Path}' into '{layer.Path}': the layer's output is also read by {string.Join(", ", readers.Select(r => $"'{r}'"))}");
+            int runs = trace.Calls.Count(c => ReferenceEquals(c.Module, bn) || ReferenceEquals(c.Module, layer.Module));
+            if (runs > 2)
+                throw new InvalidOperationException($"cannot fold '{call.Path}' into '{layer.Path}': one of them runs more than once in the trace, and folding would change every run");
             folds.Add(new(layer.Path, layer.Module, call.Path, bn));
         }
         return folds;
