@@ -1,15 +1,5 @@
 namespace QSparse.Nn;
 
-/// <summary>
-/// A module's forward hooks (PyTorch's register_forward_pre_hook / register_forward_hook): a pre-hook
-/// sees the input before <see cref="Module.Forward"/> and may replace it; a hook sees input and output
-/// after it and may replace the output. Return null to keep the value.
-/// </summary>
-public delegate Tensor? ForwardPreHook(Module module, Tensor input);
-
-/// <inheritdoc cref="ForwardPreHook"/>
-public delegate Tensor? ForwardHook(Module module, Tensor input, Tensor output);
-
 public abstract partial class Module
 {
     // NOTE: the modules whose Call is running on this thread, innermost last: a wrapped module asks it who calls it.
