@@ -28,7 +28,7 @@ public class HostVerifyIntTests(string kind) : DeviceTest(kind)
         {
             while (trainer.Epoch < options.Epochs)
                 trainer.TrainEpoch((_, _) => { });
-            Assert.That(((QsparseMnistNet)trainer.Model).BatchNormFolded, Is.True);
+            Assert.That((trainer.Model).BatchNormFolded, Is.True);
             trainer.Save(checkpoint);
         }
         var state = SafeTensors.Read(checkpoint);
@@ -37,7 +37,7 @@ public class HostVerifyIntTests(string kind) : DeviceTest(kind)
         var (model, _) = TrainedModel.Load(Device, checkpoint);
         using (new TensorScope())
         {
-            var checks = IntegerReplay.Run((QsparseMnistNet)model, state, data.Test.Batch([0, 1, 2, 3]).Images);
+            var checks = IntegerReplay.Run(model, state, data.Test.Batch([0, 1, 2, 3]).Images);
             Assert.That(checks.Select(c => c.Layer), Is.EqualTo(new[] { "qin", "conv1", "conv2", "fc1", "fc2" }));
             foreach (var c in checks)
                 Assert.That((c.AccumulationDiff ?? 0, c.OutputDiff ?? 0), Is.EqualTo((0.0, 0.0)), c.Layer);
@@ -50,7 +50,7 @@ public class HostVerifyIntTests(string kind) : DeviceTest(kind)
         state["q2.decimal"] = state["q2.decimal"] with { Data = decimals.SelectMany(BitConverter.GetBytes).ToArray() };
         using (new TensorScope())
         {
-            var corrupted = IntegerReplay.Run((QsparseMnistNet)model, state, data.Test.Batch([0, 1, 2, 3]).Images);
+            var corrupted = IntegerReplay.Run(model, state, data.Test.Batch([0, 1, 2, 3]).Images);
             Assert.That(corrupted.Single(c => c.Layer == "conv2").OutputDiff, Is.GreaterThan(0));
             Assert.That(VerifyIntCommand.Report(corrupted), Is.EqualTo(1));
         }

@@ -6,23 +6,13 @@ namespace QSparse.Tests;
 /// <summary>The whole-network helpers fuse_bn and convert, and the bad-input errors of the layers.</summary>
 public class QsparseNetworkTests(string kind) : DeviceTest(kind)
 {
-    /// <summary>Gives a BatchNorm non-trivial running statistics and affine parameters.</summary>
-    void Randomize(BatchNorm bn, Generator g)
-    {
-        int c = bn.NumFeatures;
-        bn.Weight!.CopyFrom(Tensor.Rand(Device, [c], g, 0.5f, 1.5f));
-        bn.Bias!.CopyFrom(Tensor.Rand(Device, [c], g, -1, 1));
-        bn.RunningMean!.CopyFrom(Tensor.Rand(Device, [c], g, -1, 1));
-        bn.RunningVar!.CopyFrom(Tensor.Rand(Device, [c], g, 0.5f, 2));
-    }
-
     [Test]
     public void FuseBnKeepsTheEvaluationOutput()
     {
         var g = new Generator(11);
         var bns = new BatchNorm[] { new BatchNorm2d(4, eps: 1e-3, device: Device), new BatchNorm2d(3, device: Device), new BatchNorm1d(5, device: Device) };
         foreach (var bn in bns)
-            Randomize(bn, g);
+            RandomBatchNorm.Randomize(bn, g);
         var model = new Sequential(
             new Conv2d(2, 4, 3, bias: false, device: Device, generator: g), bns[0], new ReLU(),
             new Sequential(new ConvTranspose2d(4, 3, 3, stride: 2, device: Device, generator: g)), bns[1],

@@ -18,10 +18,9 @@ static class InspectCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(checkpoint)!;
-            if (!File.Exists(path))
-                throw new FileNotFoundException($"{path}: no such checkpoint", path);
-            var config = NetworkConfig.Read(path);
-            var entries = SafeTensors.Read(path);
+            var file = CheckpointFile.Read(path);
+            var config = file.Config;
+            var entries = file.Entries;
             var model = entries.Where(kv => !kv.Key.StartsWith(Checkpoint.OptimizerPrefix, StringComparison.Ordinal)
                                             && !kv.Key.StartsWith(Checkpoint.ExtraPrefix, StringComparison.Ordinal)).ToList();
             Console.WriteLine($"{path}: mode {TrainOptions.Spell(config.Mode)}, E = {config.StepsPerEpoch}");

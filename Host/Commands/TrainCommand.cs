@@ -109,7 +109,7 @@ static class TrainCommand
             trainer.Save(savePath);
         }
         last ??= trainer.Evaluate(true);
-        LayerTable.Print(QsparseLayerState.FromStateDict(HostState(trainer.Model)), QsparseMnistNet.OutputOf);
+        LayerTable.Print(QsparseLayerState.FromStateDict(HostState(trainer.Model)), MnistNet.OutputOf);
         history.SavePlot(plotPath);
         Console.WriteLine($"checkpoint: {savePath}, plot: {plotPath}");
         Console.WriteLine(ResultLine.Format(last, clock.Elapsed.TotalSeconds));

@@ -38,10 +38,11 @@ public static class VerifyIntCommand
     /// <summary>Replays the first <paramref name="count"/> images of <paramref name="test"/>, prints the table; 0 when every checked difference is 0, else 1.</summary>
     public static int Run(Device device, string path, ImageDataset test, int count)
     {
-        var (model, _) = TrainedModel.Load(device, path);
-        if (model is not QsparseMnistNet net)
-            throw new InvalidOperationException($"{path}: a full-precision network has nothing to replay in integers");
-        var state = SafeTensors.Read(path);
+        var checkpoint = CheckpointFile.Read(path);
+        var (net, config) = TrainedModel.Load(device, checkpoint);
+        if (!config.Quantizes)
+            throw new InvalidOperationException($"{path}: a network trained without quantization has nothing to replay in integers");
+        var state = checkpoint.Entries;
         count = Math.Min(count, test.Count);
         using var scope = new TensorScope();
         var (x, _) = test.Batch(Enumerable.Range(0, count).ToArray());

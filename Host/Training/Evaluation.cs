@@ -22,7 +22,7 @@ public sealed record Evaluation(double Loss, double Accuracy, int Count)
                 using var scope = new TensorScope();
                 using var noGrad = Autograd.NoGrad();
                 var (x, y) = data.Batch(Enumerable.Range(start, Math.Min(batchSize, count - start)).ToArray());
-                var logProbs = model.Forward(x);
+                var logProbs = model.Call(x);
                 lossSum += Functional.NllLoss(logProbs, y, Reduction.Sum).Item();
                 correct += logProbs.ArgMax(1).Eq(y).To(DType.Float32).Sum().Item();
             }

@@ -44,14 +44,12 @@ public sealed record NetworkConfig(TrainMode Mode, PruneTarget Prune, QsparseOrd
             : throw new InvalidDataException($"{path}: '{Checkpoint.ExtraPrefix}{Prefix}{name}' is {value}, not a known {typeof(T).Name}");
     }
 
-    /// <summary>The configuration recorded in the checkpoint at <paramref name="path"/> (read before the model is built).</summary>
-    public static NetworkConfig Read(string path)
-    {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: no such checkpoint", path);
-        var extras = SafeTensors.Read(path)
-            .Where(kv => kv.Key.StartsWith(Checkpoint.ExtraPrefix, StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key[Checkpoint.ExtraPrefix.Length..], kv => kv.Value);
-        return FromExtras(extras, path);
-    }
+    /// <summary>The configuration recorded among a checkpoint's <paramref name="entries"/> (read before the model is built).</summary>
+    public static NetworkConfig FromCheckpoint(IReadOnlyDictionary<string, HostTensor> entries, string path) => FromExtras(
+        entries.Where(kv => kv.Key.StartsWith(Checkpoint.ExtraPrefix, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[Checkpoint.ExtraPrefix.Length..], kv => kv.Value), path);
+
+    /// <summary>What this configuration builds: the options of <see cref="MnistNet"/>.</summary>
+    public MnistNetOptions NetworkOptions => new(Quantizes, Prunes && Prune != PruneTarget.Features, Prunes && Prune != PruneTarget.Weights,
+        Order == QsparseOrder.QuantizeFirst, Window, StepsPerEpoch);
 }

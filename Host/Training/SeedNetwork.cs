@@ -1,14 +1,14 @@
 namespace QSparse.Host.Training;
 
-/// <summary>Builds the seed's MNIST network (SPEC.md §11) for a <see cref="NetworkConfig"/>.</summary>
+/// <summary>Builds the seed's MNIST network (SPEC.md §11, <see cref="MnistNet"/>) for a <see cref="NetworkConfig"/>.</summary>
 public static class SeedNetwork
 {
     /// <summary>The network, its weights initialised from <paramref name="generator"/>, which its dropout layers also draw from.</summary>
-    public static Module Create(Device device, NetworkConfig config, Generator generator)
+    public static MnistNet Create(Device device, NetworkConfig config, Generator generator)
     {
         if (config.FuseBn && !config.Quantizes)
             throw new ArgumentException("--fuse-bn folds BatchNorm when quantization starts: it needs --mode quantize or quantize+prune");
-        return config.Mode == TrainMode.Float ? new MnistNet(device, generator) : new QsparseMnistNet(device, config, generator);
+        return new MnistNet(device, generator, config.NetworkOptions);
     }
 
     /// <summary>
@@ -16,9 +16,9 @@ public static class SeedNetwork
     /// a --fuse-bn run saved after the fold has no BatchNorm entries, so the fresh network is folded too
     /// (loading the state then overwrites every folded weight and bias).
     /// </summary>
-    public static void MatchCheckpoint(Module model, IEnumerable<string> stateKeys)
+    public static void MatchCheckpoint(MnistNet model, IEnumerable<string> stateKeys)
     {
-        if (model is QsparseMnistNet net && !stateKeys.Contains("bn1.running_mean"))
-            net.FoldBatchNorm();
+        if (!stateKeys.Contains("bn1.running_mean"))
+            model.FoldBatchNorm();
     }
 }

@@ -4,12 +4,14 @@ namespace QSparse.Host.Training;
 public static class TrainedModel
 {
     /// <summary>Builds the network the checkpoint's configuration describes and loads its state (not the optimizer's).</summary>
-    public static (Module Model, NetworkConfig Config) Load(Device device, string path)
+    public static (MnistNet Model, NetworkConfig Config) Load(Device device, CheckpointFile checkpoint)
     {
-        var config = NetworkConfig.Read(path);
+        var config = checkpoint.Config;
         var model = SeedNetwork.Create(device, config, new Generator(0));
-        SeedNetwork.MatchCheckpoint(model, SafeTensors.Read(path).Keys);
-        Checkpoint.Load(path, model);
+        checkpoint.LoadInto(model);
         return (model, config);
     }
+
+    /// <summary><see cref="Load(Device, CheckpointFile)"/> from the file at <paramref name="path"/>, read once.</summary>
+    public static (MnistNet Model, NetworkConfig Config) Load(Device device, string path) => Load(device, CheckpointFile.Read(path));
 }

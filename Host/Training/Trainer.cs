@@ -39,7 +39,7 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>The network being trained.</summary>
-    public Module Model { get; }
+    public MnistNet Model { get; }
 
     /// <summary>The network's configuration, E included.</summary>
     public NetworkConfig Config { get; }
@@ -66,12 +66,12 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public void Resume(string path)
     {
-        var saved = NetworkConfig.Read(path);
+        var checkpoint = CheckpointFile.Read(path);
+        var saved = checkpoint.Config;
         if (saved != Config)
             throw new InvalidOperationException(
                 $"{path}: the checkpoint was trained with {Describe(saved)}, this run asks for {Describe(Config)}; pass the same flags to resume");
-        SeedNetwork.MatchCheckpoint(Model, SafeTensors.Read(path).Keys);
-        var extras = Checkpoint.Load(path, Model, optimizer);
+        var extras = checkpoint.LoadInto(Model, optimizer);
         Epoch = (int)CheckpointExtras.ReadInt64(extras, "epoch", path);
         Step = CheckpointExtras.ReadInt64(extras, "step", path);
         schedule.LoadState((int)CheckpointExtras.ReadInt64(extras, "lr_last_epoch", path));
@@ -96,8 +96,8 @@ public sealed class Trainer : IDisposable
         var pending = new List<(long Step, Tensor Loss)>();
         for (int start = 0; start < TrainCount; start += options.BatchSize)
         {
-            if (Config.FuseBn && Model is QsparseMnistNet net && Step >= net.FoldStep)
-                net.FoldBatchNorm();
+            if (Config.FuseBn && Step >= Model.FoldStep)
+                Model.FoldBatchNorm();
             using (new TensorScope())
             {
                 var (x, y) = data.Train.Batch(order[start..Math.Min(start + options.BatchSize, TrainCount)]);

@@ -10,7 +10,7 @@ public static class TrainingStep
     /// </summary>
     public static Tensor Run(Module model, Optimizer optimizer, Tensor x, Tensor y)
     {
-        var loss = Functional.NllLoss(model.Forward(x), y);
+        var loss = Functional.NllLoss(model.Call(x), y);
         optimizer.ZeroGrad();
         loss.Backward();
         optimizer.Step();

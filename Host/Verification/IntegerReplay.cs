@@ -1,134 +1,133 @@
-using QSparse.Host.Training;
-
 namespace QSparse.Host.Verification;
 
 /// <summary>
-/// Replays the seed network (SPEC.md §9, §11) in integer arithmetic on the host, from the state dict, and
-/// compares it layer by layer with the float pipeline in evaluation mode. int8 activations and weights
-/// (truncated, clamped, masked as the quantizers do); products aligned to the accumulator's decimal
-/// d_in + max d_w (weights are channel-wise along the input channel, so products shift left by
-/// max d_w − d_w[c]); bias (bias_bits at its own decimals) and accumulator aligned by shifting to the
-/// finer of the two; requantization by a shift of (accumulator decimal − d_out) truncated toward zero;
-/// clamps, activation-pruner masks, ReLU and max-pool on integers. With BatchNorm left in, only each
-/// layer's accumulation is checked, and the next layer starts from the float pipeline's quantized output.
+/// Replays a quantized network (SPEC.md §9; the seed's, or any that runs its steps as modules) in integer
+/// arithmetic on the host, from the state dict, and compares it layer by layer with the float pipeline in
+/// evaluation mode. What runs, in which order, with which QSPARSE layers around it, is read from a
+/// <see cref="ModelTrace"/> of one forward; the values (weights, decimals, masks) from the state dict.
+/// int8 activations and weights (truncated, clamped, masked as the quantizers do); products aligned to the
+/// accumulator's decimal d_in + max d_w (so channel-wise weight decimals shift left by max d_w − d_w[c]);
+/// bias (bias_bits at its own decimals) and accumulator aligned by shifting to the finer of the two;
+/// requantization by a shift of (accumulator decimal − d_out) truncated toward zero; clamps,
+/// activation-pruner masks, ReLU, max-pooling and flattening on integers. With a BatchNorm between a layer and
+/// its output quantizer only the layer's accumulation is checked, and the next layer starts from the float
+/// pipeline's quantized output. Conv2d (any stride, padding, dilation, rectangular) and Linear on [N, in]
+/// are replayed; a module of another kind is an error naming it.
 /// </summary>
 public static class IntegerReplay
 {
     sealed record Activation(long[] Data, int[] Shape, int Decimal);
 
-    sealed record Layer(string Name, string Pruner, string Quantizer, string Bn);
-
-    static readonly Layer[] Layers =
-    [
-        new("conv1", "p1", "q1", "bn1"), new("conv2", "p2", "q2", "bn2"), new("fc1", "p3", "q3", "bn3"), new("fc2", "", "", ""),
-    ];
-
     /// <summary>
-    /// Runs <paramref name="net"/> (whose state is <paramref name="state"/>) on <paramref name="images"/>
-    /// [N, 1, 28, 28] in evaluation mode and replays it in integers; one <see cref="LayerCheck"/> per layer:
-    /// qin, conv1, conv2, fc1, fc2.
+    /// Runs <paramref name="net"/> (whose state is <paramref name="state"/>) on <paramref name="images"/> in
+    /// evaluation mode and replays it in integers; one <see cref="LayerCheck"/> for the input quantizer and one
+    /// per Conv2d or Linear layer, named by module path (qin, conv1, conv2, fc1, fc2 for the seed network),
+    /// up to the first layer without an output quantizer.
     /// </summary>
-    public static List<LayerCheck> Run(QsparseMnistNet net, IReadOnlyDictionary<string, HostTensor> state, Tensor images)
+    public static List<LayerCheck> Run(Module net, IReadOnlyDictionary<string, HostTensor> state, Tensor images)
     {
-        var taps = Capture(net, images);
-        var (d0, bits0) = Quantizer(state, "qin") ?? throw new InvalidOperationException(
-            "the checkpoint has no input quantizer: verify-int needs a network trained with --mode quantize or quantize+prune");
-        var input = images.ToArray<float>();
-        // NOTE: the quantizer multiplies by 2^d in float32 (exact) and truncates toward zero, as the cast does.
-        var x = new Activation(input.Select(v => FixedPoint.Clamp((long)MathF.Truncate(MathF.ScaleB(v, d0[0])), bits0)).ToArray(),
-            (int[])images.Shape.Clone(), d0[0]);
-        var checks = new List<LayerCheck> { new("qin", x.Data.Length, null, MaxDiff(x.Data, x.Decimal, taps["qin"]), []) };
-        foreach (var layer in Layers)
+        var trace = Record(net, images);
+        var layers = trace.Layers.ToList();
+        var applied = new HashSet<Module>(ReferenceEqualityComparer.Instance);
+        var checks = new List<LayerCheck>();
+        Activation? x = null;
+        for (int i = 0; i < layers.Count; i++)
         {
-            var (check, output) = Replay(layer, x, state, taps, net.BatchNormFolded);
-            checks.Add(check);
-            if (output == null)
-                break;
-            x = layer.Name == "conv2" ? MaxPool2(Relu(output)) : Relu(output);
-            if (layer.Name == "conv2")
-                x = x with { Shape = [x.Shape[0], x.Data.Length / x.Shape[0]] };
+            var call = layers[i];
+            if (applied.Contains(call.Module))
+                continue;
+            switch (call.Module)
+            {
+                case QuantizeLayer when x == null:
+                    (var inputCheck, x) = QuantizeInput(call, state, images);
+                    checks.Add(inputCheck);
+                    break;
+                case Conv2d or Linear:
+                    var bn = layers.ElementAtOrDefault(i + 1) is { Module: BatchNorm } next && next.InputFrom == call && call.OutputOperators.Count == 0 ? next : null;
+                    var (check, output) = ReplayLayer(call, bn, trace, x ?? throw new InvalidOperationException(
+                        $"'{call.Path}' has no integer input: verify-int needs a network whose input is quantized (--mode quantize or quantize+prune)"), state);
+                    checks.Add(check);
+                    applied.UnionWith((bn ?? call).OutputOperators);
+                    if (output == null)
+                        return checks;
+                    x = output;
+                    if (bn != null)
+                        i++;
+                    break;
+                case ReLU when x != null:
+                    x = x with { Data = x.Data.Select(v => Math.Max(v, 0)).ToArray() };
+                    break;
+                case MaxPool2d pool when x != null:
+                    x = MaxPool(x, pool, call.OutputShape);
+                    break;
+                case Flatten when x != null:
+                    x = x with { Shape = call.OutputShape };
+                    break;
+                case Dropout or Identity:
+                    break;
+                default:
+                    throw new InvalidOperationException($"verify-int cannot replay {call.Module.TypeName} at '{call.Path}' in integers");
+            }
         }
         return checks;
     }
 
-    static Dictionary<string, float[]> Capture(QsparseMnistNet net, Tensor images)
+    static ModelTrace Record(Module net, Tensor images)
     {
-        var taps = new Dictionary<string, float[]>();
-        net.Probe = (name, t) => taps[name] = t.ToArray<float>();
         net.Eval();
-        try
-        {
-            using var scope = new TensorScope();
-            using var noGrad = Autograd.NoGrad();
-            net.Forward(images);
-        }
-        finally
-        {
-            net.Probe = null;
-        }
-        return taps;
+        using var scope = new TensorScope();
+        using var noGrad = Autograd.NoGrad();
+        return ModelTrace.Record(net, images, keepOutputs: true);
     }
 
-    /// <summary>One layer: accumulation, bias, requantization, mask; returns the integer output (null when the chain stops).</summary>
-    static (LayerCheck Check, Activation? Output) Replay(Layer layer, Activation x, IReadOnlyDictionary<string, HostTensor> state,
-        Dictionary<string, float[]> taps, bool folded)
+    static (LayerCheck, Activation) QuantizeInput(ModuleCall call, IReadOnlyDictionary<string, HostTensor> state, Tensor images)
     {
-        string name = layer.Name;
+        var (d0, bits0) = ActivationQuantizer(state, call.Path) ?? throw new InvalidOperationException(
+            "the checkpoint has no input quantizer: verify-int needs a network trained with --mode quantize or quantize+prune");
+        if (call.InputFrom != null)
+            throw new InvalidOperationException($"verify-int replays from the network's input: '{call.Path}' quantizes the float output of '{call.InputFrom.Path}'");
+        // NOTE: the quantizer multiplies by 2^d in float32 (exact) and truncates toward zero, as the cast does.
+        var x = new Activation(images.ToArray<float>().Select(v => FixedPoint.Clamp((long)MathF.Truncate(MathF.ScaleB(v, d0)), bits0)).ToArray(),
+            (int[])images.Shape.Clone(), d0);
+        return (new LayerCheck(call.Path, x.Data.Length, null, MaxDiff(x.Data, x.Decimal, call.Output!.AsFloats()), []), x);
+    }
+
+    /// <summary>One layer: accumulation, bias, requantization, masks; returns the integer output (null when the chain stops: no output quantizer).</summary>
+    static (LayerCheck Check, Activation? Output) ReplayLayer(ModuleCall call, ModuleCall? bn, ModelTrace trace, Activation x,
+        IReadOnlyDictionary<string, HostTensor> state)
+    {
+        string name = call.Path;
         var notes = new List<string>();
         var weight = state[$"{name}.weight"];
-        var (dw, wbits) = Quantizer(state, $"{name}.quantize") ?? throw new InvalidOperationException($"{name}'s weight is not quantized");
-        var (db, bbits) = Quantizer(state, $"{name}.quantize_bias") ?? throw new InvalidOperationException($"{name}'s bias is not quantized");
-        var wmask = state.TryGetValue($"{name}.prune.mask", out var m) ? m.AsBools() : null;
-        // Conv [out, in, k, k] on [N, in, H, W]; Linear [out, in] on [N, in] is the 1×1 case.
-        int cout = weight.Shape[0], cin = weight.Shape[1], k = weight.Rank() == 4 ? weight.Shape[2] : 1;
-        int n = x.Shape[0], h = x.Rank() == 4 ? x.Shape[2] : 1, ho = h - k + 1, plane = ho * ho, kk = k * k;
+        var weightQuantizer = call.WeightOperators.OfType<QuantizeLayer>().SingleOrDefault()
+                              ?? throw new InvalidOperationException($"{name}'s weight is not quantized");
+        var (dw, wbits) = Quantizer(state, trace.PathOf(weightQuantizer)) ?? throw new InvalidOperationException($"{name}'s weight is not quantized");
+        var wmask = Mask(call.WeightOperators, trace, state);
+        var geometry = Geometry.Of(call.Module, weight.Shape, x.Shape, call.OutputShape);
         int maxDw = dw.Max(), accDecimal = x.Decimal + maxDw;
         var w = weight.AsFloats();
         var wi = new long[w.Length];
+        int cw = weightQuantizer.Channelwise, cwStride = weight.Shape.Skip(cw + 1).Aggregate(1, (a, b) => a * b);
         for (int i = 0; i < w.Length; i++)
         {
-            int c = i / kk % cin, d = dw.Length == 1 ? dw[0] : dw[c];
+            int d = dw.Length == 1 ? dw[0] : dw[i / cwStride % weight.Shape[cw]];
             // NOTE: Q(P(w)): masked first, then 2^d in float32 (exact), truncated toward zero, clamped; then aligned to max d_w.
             long q = wmask == null || wmask[i] ? FixedPoint.Clamp((long)MathF.Truncate(MathF.ScaleB(w[i], d)), wbits) : 0;
             wi[i] = q << (maxDw - d);
         }
-        var b = state[$"{name}.bias"].AsFloats();
-        var bi = b.Select((v, o) => FixedPoint.Clamp((long)MathF.Truncate(MathF.ScaleB(v, db[db.Length == 1 ? 0 : o])), bbits)).ToArray();
+        var (bi, db) = Bias(call, trace, state, geometry.OutChannels, accDecimal);
 
-        var acc = new long[n * cout * plane];
-        var bound = new long[n * cout];
-        Parallel.For(0, n * cout, no =>
-        {
-            int s = no / cout, o = no % cout;
-            for (int y = 0; y < ho; y++)
-                for (int xx = 0; xx < ho; xx++)
-                {
-                    long sum = 0, abs = 0;
-                    for (int c = 0; c < cin; c++)
-                    {
-                        int xBase = (s * cin + c) * h * h, wBase = (o * cin + c) * kk;
-                        for (int ky = 0; ky < k; ky++)
-                            for (int kx = 0; kx < k; kx++)
-                            {
-                                long p = x.Data[xBase + (y + ky) * h + xx + kx] * wi[wBase + ky * k + kx];
-                                sum += p;
-                                abs += Math.Abs(p);
-                            }
-                    }
-                    acc[no * plane + y * ho + xx] = sum;
-                    bound[no] = Math.Max(bound[no], abs);
-                }
-        });
-        long worst = bound.Max();
+        var (acc, worst) = geometry.Accumulate(x.Data, wi);
         notes.Add(worst <= int.MaxValue ? $"int32 accumulator: max Σ|x·w| = {worst}" : $"int32 accumulator OVERFLOWS: max Σ|x·w| = {worst}");
         // NOTE: float32 sums of these products are exact in any order while every partial sum stays below 2^24 units of 2^-(d_in + max d_w).
         if (worst >= 1 << 24)
             notes.Add($"float32 accumulation not guaranteed exact: Σ|x·w| = 2^{Math.Log2(worst):0.0} units > 2^24");
 
         // Bias and accumulator meet at the finer decimal F; the float pipeline rounds that sum to float32 (RoundToFloat).
+        int plane = geometry.Plane, cout = geometry.OutChannels;
         var sums = new long[acc.Length];
         var decimals = new int[acc.Length];
-        var layerOut = taps[name];
+        var layerOut = call.Output!.AsFloats();
         double accDiff = 0;
         for (int i = 0; i < acc.Length; i++)
         {
@@ -137,32 +136,64 @@ public static class IntegerReplay
             decimals[i] = f;
             accDiff = Math.Max(accDiff, Math.Abs(Math.ScaleB((double)FixedPoint.RoundToFloat(sums[i]), -f) - layerOut[i]));
         }
-        int[] shape = x.Rank() == 4 ? [n, cout, ho, ho] : [n, cout];
-        if (layer.Quantizer.Length == 0)
-            return (new LayerCheck(name, acc.Length, accDiff, null, notes), null);
-        var (dq, qbits) = Quantizer(state, layer.Quantizer) ?? throw new InvalidOperationException($"{layer.Quantizer} is missing");
-        if (!folded)
+        var after = (bn ?? call).OutputOperators;
+        var outputQuantizer = after.OfType<QuantizeLayer>().ToList() switch
         {
-            notes.Add($"output not checked: {layer.Bn} (BatchNorm) sits between {name} and {layer.Quantizer}; train with --fuse-bn");
-            var quantized = taps[layer.Quantizer];
+            [] => null,
+            [var q] => q,
+            var many => throw new InvalidOperationException($"verify-int replays one output quantizer per layer; '{name}' has {many.Count}"),
+        };
+        if (outputQuantizer == null)
+            return (new LayerCheck(name, acc.Length, accDiff, null, notes), null);
+        var qpath = trace.PathOf(outputQuantizer);
+        var (dq, qbits) = ActivationQuantizer(state, qpath) ?? throw new InvalidOperationException($"{qpath} is missing");
+        var quantizedFloat = trace.Calls.First(c => c.Index > call.Index && ReferenceEquals(c.Module, outputQuantizer)).Output!.AsFloats();
+        if (bn != null)
+        {
+            notes.Add($"output not checked: {bn.Path} (BatchNorm) sits between {name} and {qpath}; train with --fuse-bn");
             return (new LayerCheck(name, acc.Length, accDiff, null, notes),
-                new Activation(quantized.Select(v => FixedPoint.ToInt(v, dq[0])).ToArray(), shape, dq[0]));
+                new Activation(quantizedFloat.Select(v => FixedPoint.ToInt(v, dq)).ToArray(), call.OutputShape, dq));
         }
-        var amask = state.TryGetValue($"{layer.Pruner}.mask", out var am) ? am.AsBools() : null;
+        var amask = Mask(after, trace, state);
         var output = new long[acc.Length];
         int roundingChanged = 0;
         for (int i = 0; i < acc.Length; i++)
         {
             bool keep = amask == null || amask[i % amask.Length];
-            int shift = decimals[i] - dq[0];
+            int shift = decimals[i] - dq;
             output[i] = keep ? FixedPoint.Clamp(FixedPoint.TruncShift(FixedPoint.RoundToFloat(sums[i]), shift), qbits) : 0;
             if (keep && output[i] != FixedPoint.Clamp(FixedPoint.TruncShift(sums[i], shift), qbits))
                 roundingChanged++;
         }
         if (roundingChanged > 0)
             notes.Add($"{roundingChanged} outputs differ from exact integer arithmetic because float32 rounds the bias addition (replayed here)");
-        var result = new Activation(output, shape, dq[0]);
-        return (new LayerCheck(name, acc.Length, accDiff, MaxDiff(output, dq[0], taps[layer.Quantizer]), notes), result);
+        return (new LayerCheck(name, acc.Length, accDiff, MaxDiff(output, dq, quantizedFloat), notes), new Activation(output, call.OutputShape, dq));
+    }
+
+    /// <summary>The bias in integers and its decimals (zero at the accumulator's decimal when the layer has none).</summary>
+    static (long[] Values, int[] Decimals) Bias(ModuleCall call, ModelTrace trace, IReadOnlyDictionary<string, HostTensor> state, int channels, int accDecimal)
+    {
+        if (!state.TryGetValue($"{call.Path}.bias", out var bias))
+            return (new long[channels], [accDecimal]);
+        var quantizer = call.BiasOperators.OfType<QuantizeLayer>().SingleOrDefault();
+        var (db, bbits) = (quantizer == null ? null : Quantizer(state, trace.PathOf(quantizer)))
+                          ?? throw new InvalidOperationException($"{call.Path}'s bias is not quantized");
+        var values = bias.AsFloats().Select((v, o) => FixedPoint.Clamp((long)MathF.Truncate(MathF.ScaleB(v, db[db.Length == 1 ? 0 : o])), bbits)).ToArray();
+        return (values, db);
+    }
+
+    /// <summary>The product of the masks of the pruners among <paramref name="operators"/>, or null when there are none.</summary>
+    static bool[]? Mask(IEnumerable<QSparseLayer> operators, ModelTrace trace, IReadOnlyDictionary<string, HostTensor> state)
+    {
+        bool[]? mask = null;
+        foreach (var pruner in operators.OfType<PruneLayer>())
+        {
+            var m = state[$"{trace.PathOf(pruner)}.mask"].AsBools();
+            mask = mask == null ? m : mask.Length == m.Length
+                ? mask.Zip(m, (a, b) => a && b).ToArray()
+                : throw new InvalidOperationException($"verify-int cannot combine masks of {mask.Length} and {m.Length} entries ({trace.PathOf(pruner)})");
+        }
+        return mask;
     }
 
     /// <summary>A quantizer's decimals (as integers) and bits; null when the state has none; an error when it has not quantized yet.</summary>
@@ -175,6 +206,15 @@ public static class IntegerReplay
         return (decimals.AsFloats().Select(d => (int)d).ToArray(), state[$"{path}.bits"].AsInts()[0]);
     }
 
+    /// <summary>An activation quantizer's single decimal and bits (the replay keeps one decimal per activation).</summary>
+    static (int Decimal, int Bits)? ActivationQuantizer(IReadOnlyDictionary<string, HostTensor> state, string path) =>
+        Quantizer(state, path) switch
+        {
+            null => null,
+            ({ Length: 1 } d, var bits) => (d[0], bits),
+            var (d, _) => throw new InvalidOperationException($"verify-int needs one decimal per activation quantizer; {path} has {d.Length} (channelwise = -1)"),
+        };
+
     static double MaxDiff(long[] ints, int decimals, float[] reference)
     {
         double max = 0;
@@ -183,23 +223,28 @@ public static class IntegerReplay
         return max;
     }
 
-    static Activation Relu(Activation a) => a with { Data = a.Data.Select(v => Math.Max(v, 0)).ToArray() };
-
-    static Activation MaxPool2(Activation a)
+    /// <summary>Max-pooling on integers as MaxPool2d does it (padding never wins); output shape from the trace.</summary>
+    static Activation MaxPool(Activation a, MaxPool2d pool, int[] outputShape)
     {
-        int n = a.Shape[0], c = a.Shape[1], h = a.Shape[2], ho = h / 2;
-        var data = new long[n * c * ho * ho];
-        for (int p = 0; p < n * c; p++)
+        if (pool.CeilMode)
+            throw new InvalidOperationException("verify-int does not replay MaxPool2d with ceil_mode=True");
+        int planes = a.Shape[0] * a.Shape[1], h = a.Shape[2], w = a.Shape[3], ho = outputShape[2], wo = outputShape[3];
+        int k = pool.KernelSize, s = pool.Stride, p = pool.Padding, d = pool.Dilation;
+        var data = new long[planes * ho * wo];
+        for (int plane = 0; plane < planes; plane++)
             for (int y = 0; y < ho; y++)
-                for (int x = 0; x < ho; x++)
+                for (int x = 0; x < wo; x++)
                 {
-                    int i = p * h * h + 2 * y * h + 2 * x;
-                    data[(p * ho + y) * ho + x] = Math.Max(Math.Max(a.Data[i], a.Data[i + 1]), Math.Max(a.Data[i + h], a.Data[i + h + 1]));
+                    long max = long.MinValue;
+                    for (int ky = 0; ky < k; ky++)
+                        for (int kx = 0; kx < k; kx++)
+                        {
+                            int iy = y * s - p + ky * d, ix = x * s - p + kx * d;
+                            if (iy >= 0 && iy < h && ix >= 0 && ix < w)
+                                max = Math.Max(max, a.Data[(plane * h + iy) * w + ix]);
+                        }
+                    data[(plane * ho + y) * wo + x] = max;
                 }
-        return new Activation(data, [n, c, ho, ho], a.Decimal);
+        return new Activation(data, outputShape, a.Decimal);
     }
-
-    static int Rank(this HostTensor t) => t.Shape.Length;
-
-    static int Rank(this Activation a) => a.Shape.Length;
 }

@@ -1,11 +1,11 @@
 namespace QSparse.Host.Verification;
 
 /// <summary>
-/// What verify-int found for one layer of the seed network: the largest difference between the integer
+/// What verify-int found for one layer of the network: the largest difference between the integer
 /// replay and the float pipeline, at the layer's accumulation (its output before the next operator) and
 /// at its output quantizer, and the facts that qualify it.
 /// </summary>
-/// <param name="Layer">"qin", "conv1", "conv2", "fc1" or "fc2".</param>
+/// <param name="Layer">The module path of the input quantizer or of the layer: "qin", "conv1", "conv2", "fc1", "fc2" in the seed network.</param>
 /// <param name="Elements">Output elements compared.</param>
 /// <param name="AccumulationDiff">Max |integer accumulation + bias, × 2^-decimal − float output of the layer|; null for qin.</param>
 /// <param name="OutputDiff">Max |integer output × 2^-d_out − float output of the output quantizer|; null when not checked.</param>

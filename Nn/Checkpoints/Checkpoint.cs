@@ -49,11 +49,21 @@ public static class Checkpoint
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path}: no such checkpoint", path);
+        return Load(SafeTensors.Read(path), path, model, optimizer);
+    }
+
+    /// <summary>
+    /// <see cref="Load(string, Module, Optimizer?)"/> from the <paramref name="entries"/> of a checkpoint already read
+    /// (so a caller that also reads its keys or extras reads the file once); errors name <paramref name="path"/>.
+    /// </summary>
+    public static Dictionary<string, HostTensor> Load(IReadOnlyDictionary<string, HostTensor> entries, string path, Module model,
+        Optimizer? optimizer = null)
+    {
         var modelKeys = model.StateDict().Select(kv => kv.Key).ToHashSet();
         var modelState = new Dictionary<string, HostTensor>();
         var optimizerState = new Dictionary<string, HostTensor>();
         var extra = new Dictionary<string, HostTensor>();
-        foreach (var (key, value) in SafeTensors.Read(path))
+        foreach (var (key, value) in entries)
         {
             // The model's own keys win, so a child module named "optimizer" or "extra" still loads.
             if (!modelKeys.Contains(key) && key.StartsWith(OptimizerPrefix, StringComparison.Ordinal))

@@ -9,5 +9,5 @@ public class Conv2d(int inChannels, int outChannels, Size2 kernelSize, Size2? st
     : ConvBase(inChannels, outChannels, kernelSize, stride, padding, dilation, null,
         [outChannels, inChannels, kernelSize.H, kernelSize.W], bias, device, generator)
 {
-    public override Tensor Forward(Tensor input) => Functional.Conv2d(input, Weight, Bias, Stride, Padding, Dilation);
+    public override Tensor Forward(Tensor input) => Functional.Conv2d(input, Effective("weight")!, Effective("bias"), Stride, Padding, Dilation);
 }

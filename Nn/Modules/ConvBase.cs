@@ -4,7 +4,7 @@ namespace QSparse.Nn;
 /// What Conv2d and ConvTranspose2d share (PyTorch's _ConvNd): the configuration, the "weight" and
 /// "bias" parameters with PyTorch's default initialisation, and the printed form.
 /// </summary>
-public abstract class ConvBase : Module
+public abstract class ConvBase : Module, IFoldableLayer
 {
     /// <summary>Registers weight of <paramref name="weightShape"/> and bias [outChannels] (or none) and initialises them.</summary>
     protected ConvBase(int inChannels, int outChannels, Size2 kernelSize, Size2? stride, Size2? padding,
@@ -45,11 +45,17 @@ public abstract class ConvBase : Module
     /// <summary>Extra rows and columns on one side of a transposed convolution's output; (0, 0) for Conv2d.</summary>
     public Size2 OutputPadding { get; }
 
-    /// <summary>The weight used by <see cref="Module.Forward"/>.</summary>
-    public virtual Tensor Weight => Effective("weight")!;
+    /// <summary>
+    /// The raw weight parameter (what the optimizer updates and the state dict holds); reading it has no side
+    /// effects. Forward computes with its transforms applied (<see cref="Module.Effective"/>).
+    /// </summary>
+    public Tensor Weight => Slot("weight")!;
 
-    /// <summary>The bias used by <see cref="Module.Forward"/>, or null.</summary>
-    public virtual Tensor? Bias => Effective("bias");
+    /// <summary>The raw bias parameter [outChannels], or null; see <see cref="Weight"/>.</summary>
+    public Tensor? Bias => Slot("bias");
+
+    /// <inheritdoc/>
+    public virtual int WeightOutputDim => 0;
 
     /// <summary>PyTorch's text: non-default padding, dilation, output padding and bias=False only.</summary>
     public override string ExtraRepr()

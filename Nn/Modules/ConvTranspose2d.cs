@@ -12,5 +12,8 @@ public class ConvTranspose2d(int inChannels, int outChannels, Size2 kernelSize, 
         [inChannels, outChannels, kernelSize.H, kernelSize.W], bias, device, generator)
 {
     public override Tensor Forward(Tensor input) =>
-        Functional.ConvTranspose2d(input, Weight, Bias, Stride, Padding, OutputPadding, Dilation);
+        Functional.ConvTranspose2d(input, Effective("weight")!, Effective("bias"), Stride, Padding, OutputPadding, Dilation);
+
+    /// <summary>1: the weight is [in, out, kh, kw].</summary>
+    public override int WeightOutputDim => 1;
 }

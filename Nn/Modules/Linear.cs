@@ -1,7 +1,7 @@
 namespace QSparse.Nn;
 
 /// <summary>y = x·Wᵀ + b (torch.nn.Linear). Weight [out, in], bias [out]; input [..., in].</summary>
-public class Linear : Module
+public class Linear : Module, IFoldableLayer
 {
     public Linear(int inFeatures, int outFeatures, bool bias = true, Device? device = null, Generator? generator = null)
         : base(device)
@@ -16,12 +16,19 @@ public class Linear : Module
     public int InFeatures { get; }
     public int OutFeatures { get; }
 
-    /// <summary>The weight used by <see cref="Forward"/>.</summary>
-    public virtual Tensor Weight => Effective("weight")!;
+    /// <summary>
+    /// The raw weight parameter [out, in] (what the optimizer updates and the state dict holds); reading it has
+    /// no side effects. <see cref="Forward"/> computes with its transforms applied (<see cref="Module.Effective"/>).
+    /// </summary>
+    public Tensor Weight => Slot("weight")!;
 
-    public virtual Tensor? Bias => Effective("bias");
+    /// <summary>The raw bias parameter [out], or null; see <see cref="Weight"/>.</summary>
+    public Tensor? Bias => Slot("bias");
 
-    public override Tensor Forward(Tensor input) => Functional.Linear(input, Weight, Bias);
+    /// <summary>0: the weight is [out, in].</summary>
+    public int WeightOutputDim => 0;
+
+    public override Tensor Forward(Tensor input) => Functional.Linear(input, Effective("weight")!, Effective("bias"));
 
     public override string ExtraRepr() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={(Slot("bias") != null ? "True" : "False")}";
 }

@@ -5,14 +5,16 @@ namespace QSparse.Nn;
 /// <summary>
 /// Base of all layers (torch.nn.Module): named parameters, buffers and children in registration
 /// order, train/eval mode, a PyTorch-style printed tree and a state dict with PyTorch's key names.
+/// Run a module with <see cref="Call"/> (hooks and rewrite checks, see Module.Call.cs); rewrite it with
+/// <see cref="ReplaceChild"/> or <see cref="SetSubmodule"/> (see Module.Rewrite.cs).
 /// </summary>
-public abstract class Module
+public abstract partial class Module
 {
     readonly List<string> parameterNames = [];
     readonly List<string> bufferNames = [];
     readonly Dictionary<string, Tensor?> slots = new();
     readonly List<(string Name, Module Module)> children = [];
-    readonly Dictionary<string, List<Module>> parameterTransforms = new();
+    readonly Dictionary<string, TransformChain> parameterTransforms = new();
 
     protected Module(Device? device = null) => Device = device ?? Defaults.Device;
 
@@ -21,11 +23,11 @@ public abstract class Module
     /// <summary>True in training mode (the default), false after <see cref="Eval"/>.</summary>
     public bool Training { get; private set; } = true;
 
-    /// <summary>The computation, on the caller's tensors.</summary>
+    /// <summary>
+    /// The computation, on the caller's tensors. Call a child with <see cref="Call"/>, not with Forward:
+    /// only Call runs the hooks and the checks that make a rewrite's stale references fail loudly.
+    /// </summary>
     public abstract Tensor Forward(Tensor input);
-
-    /// <summary>Same as <see cref="Forward"/>, so a module reads like a function: <c>model.Call(x)</c>.</summary>
-    public Tensor Call(Tensor input) => Forward(input);
 
     /// <summary>PyTorch's class name, printed in the tree and in error messages.</summary>
     public virtual string TypeName => GetType().Name;
@@ -56,11 +58,15 @@ public abstract class Module
         return value;
     }
 
+    /// <summary>
+    /// Registers <paramref name="module"/> as child <paramref name="name"/> and returns it (assign it to the field
+    /// Forward calls). Registering an existing name replaces that child as <see cref="ReplaceChild"/> does.
+    /// </summary>
     protected T RegisterModule<T>(string name, T module) where T : Module
     {
-        int i = children.FindIndex(c => c.Name == name);
-        if (i >= 0)
-            children[i] = (name, module);
+        ArgumentNullException.ThrowIfNull(module);
+        if (Child(name) != null)
+            ReplaceChild(name, module);
         else
             children.Add((name, module));
         return module;
@@ -75,14 +81,6 @@ public abstract class Module
     /// <summary>Sets parameter <paramref name="name"/> from outside the module (network rewriters such as fuse_bn).</summary>
     internal void SetParameter(string name, Tensor value) => RegisterParameter(name, value);
 
-    /// <summary>Replaces the existing child <paramref name="name"/> (network rewriters such as fuse_bn and convert).</summary>
-    internal void ReplaceChild(string name, Module module)
-    {
-        if (!children.Exists(c => c.Name == name))
-            throw new KeyNotFoundException($"{TypeName} has no child '{name}'");
-        RegisterModule(name, module);
-    }
-
     /// <summary>True when this module has a parameter called <paramref name="name"/> (set, not null).</summary>
     public bool HasParameter(string name) => parameterNames.Contains(name) && slots[name] != null;
 
@@ -96,25 +94,48 @@ public abstract class Module
     {
         if (!HasParameter(parameter))
             throw new ArgumentException($"{TypeName} has no parameter '{parameter}' to transform", nameof(parameter));
+        if (Child(childName) != null)
+            throw new ArgumentException($"{TypeName} already has a child '{childName}': a second transform under that name would run unseen by the state dict", nameof(childName));
         RegisterModule(childName, transform);
         if (!parameterTransforms.TryGetValue(parameter, out var chain))
-            parameterTransforms[parameter] = chain = [];
-        chain.Add(transform);
+            parameterTransforms[parameter] = chain = new TransformChain();
+        chain.Modules.Add(transform);
     }
+
+    /// <summary>True when <paramref name="module"/> is one of this module's parameter transforms.</summary>
+    internal bool IsParameterTransform(Module module) =>
+        parameterTransforms.Values.Any(c => c.Modules.Exists(m => ReferenceEquals(m, module)));
+
+    /// <summary>The transforms applied to parameter <paramref name="parameter"/> by <see cref="Effective"/>, in order (empty when none).</summary>
+    public IReadOnlyList<Module> ParameterTransforms(string parameter) =>
+        parameterTransforms.TryGetValue(parameter, out var chain) ? chain.Modules : [];
 
     /// <summary>
     /// Parameter <paramref name="name"/> passed through its transforms in registration order (the raw
-    /// parameter when it has none), or null when the parameter is unset.
-    /// NOTE: each call runs the transforms' forwards, which in training mode advance their step counters:
-    /// call it once per forward of this module; read the raw value with <see cref="Slot"/>.
+    /// parameter when it has none), or null when the parameter is unset: what a Forward computes with.
+    /// NOTE: each call runs the transforms (through <see cref="Call"/>), which in training mode advance their
+    /// step counters: call it once per forward of this module, inside Forward only. <see cref="Call"/> checks
+    /// that a Forward read every transformed parameter this way (else the transform would silently not run).
     /// </summary>
     protected Tensor? Effective(string name)
     {
+        ThrowIfRetired();
         var value = slots[name];
-        if (value != null && parameterTransforms.TryGetValue(name, out var chain))
-            foreach (var transform in chain)
-                value = transform.Forward(value);
+        if (parameterTransforms.TryGetValue(name, out var chain))
+        {
+            chain.LastRead = calls;
+            if (value != null)
+                foreach (var transform in chain.Modules)
+                    value = transform.Invoke(this, value);
+        }
         return value;
+    }
+
+    /// <summary>A parameter's transforms and the <see cref="calls"/> count of the forward that last applied them.</summary>
+    sealed class TransformChain
+    {
+        public List<Module> Modules { get; } = [];
+        public long LastRead { get; set; } = -1;
     }
 
     // ---- traversal ----

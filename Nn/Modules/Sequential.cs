@@ -27,14 +27,15 @@ public sealed class Sequential : Module
 
     public int Count => NamedChildren().Count();
 
-    /// <summary>Replaces child <paramref name="index"/> (used by network rewriters such as fuse_bn and convert).</summary>
-    public void Set(int index, Module module) => RegisterModule(NamedChildren().ElementAt(index).Name, module);
+    /// <summary>Replaces child <paramref name="index"/> as <see cref="Module.ReplaceChild"/> does (the old child is retired unless the new one holds it).</summary>
+    public void Set(int index, Module module) => ReplaceChild(NamedChildren().ElementAt(index).Name, module);
 
+    /// <summary>Runs each child through <see cref="Module.Call"/>, in order, on the previous one's output.</summary>
     public override Tensor Forward(Tensor input)
     {
         var x = input;
         foreach (var (_, m) in NamedChildren())
-            x = m.Forward(x);
+            x = CallChild(m, x);
         return x;
     }
 }

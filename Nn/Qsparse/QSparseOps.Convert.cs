@@ -6,9 +6,13 @@ public static partial class QSparseOps
     /// Applies a configured quantize or prune operator to a whole network, in place (QSPARSE's convert):
     /// to the weight of every layer whose type is in <paramref name="weightLayers"/>, and after the output of
     /// every layer whose type is in <paramref name="activationLayers"/> (the layer becomes
-    /// <c>Sequential(layer, operator(null))</c>), and before the input when <paramref name="input"/>. Layers of
+    /// <c>Sequential(layer, operator(null))</c>, in its parent's registry and in the parent's fields, see
+    /// <see cref="Module.SetSubmodule"/>), and before the input when <paramref name="input"/>. Layers of
     /// each type are counted in depth-first order; <paramref name="excluded"/> indexes (negative from the end)
-    /// are left alone. Names every quantize and prune layer afterwards.
+    /// are left alone. A layer an earlier Convert wrapped counts as the layer and is wrapped whole
+    /// (<c>Sequential(Sequential(ReLU, PruneLayer), QuantizeLayer)</c>, as the reference). Every wrapping is
+    /// checked before anything changes: a parent field that cannot hold a Sequential is an error naming it.
+    /// Names every quantize and prune layer afterwards.
     /// </summary>
     /// <param name="model">The network.</param>
     /// <param name="op">
@@ -25,12 +29,15 @@ public static partial class QSparseOps
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(op);
+        foreach (var type in activationLayers ?? [])
+            foreach (var (path, _, _) in Selected(model, type, excluded))
+                model.CheckReplaceable(path, typeof(Sequential));
         foreach (var type in weightLayers ?? [])
-            foreach (var (_, _, layer) in Selected(model, type, excluded))
+            foreach (var (_, layer, _) in Selected(model, type, excluded))
                 op(layer);
         foreach (var type in activationLayers ?? [])
-            foreach (var (parent, name, layer) in Selected(model, type, excluded))
-                parent.ReplaceChild(name, new Sequential(layer, Activation(op)));
+            foreach (var (path, _, target) in Selected(model, type, excluded))
+                model.Replace(path, new Sequential(target, Activation(op)), "wrapped by Convert");
         var result = input ? new Sequential(Activation(op), model) : model;
         return AutoNamePruneQuantizeLayers(result);
     }
@@ -38,18 +45,25 @@ public static partial class QSparseOps
     static Module Activation(Func<Module?, Module> op) =>
         op(null) is QSparseLayer layer ? layer : throw new ArgumentException("the operator must return a quantize or prune layer when given null", nameof(op));
 
-    /// <summary>Layers of <paramref name="type"/> in depth-first order with their parents, less the excluded indexes.</summary>
-    static List<(Module Parent, string Name, Module Layer)> Selected(Module model, Type type, int[]? excluded)
+    /// <summary>
+    /// Layers of <paramref name="type"/> in depth-first order, less the excluded indexes, each with what an
+    /// activation operator wraps: the layer, or the outermost wrapper an earlier rewrite put around it, and its path.
+    /// </summary>
+    static List<(string Path, Module Layer, Module Target)> Selected(Module model, Type type, int[]? excluded)
     {
         if (!typeof(Module).IsAssignableFrom(type))
             throw new ArgumentException($"{type.Name} is not a module type", nameof(type));
-        var byPath = model.NamedModules().ToDictionary(m => m.Name, m => m.Module);
-        var found = new List<(Module, string, Module)>();
-        foreach (var (path, m) in byPath)
-            if (path.Length > 0 && type.IsInstanceOfType(m))
+        var pathOf = new Dictionary<Module, string>(ReferenceEqualityComparer.Instance);
+        foreach (var (path, m) in model.NamedModules())
+            pathOf.TryAdd(m, path);
+        var found = new List<(string, Module, Module)>();
+        foreach (var (path, m) in model.NamedModules())
+            if (path.Length > 0 && type.IsInstanceOfType(m) && pathOf[m] == path)
             {
-                int dot = path.LastIndexOf('.');
-                found.Add((byPath[dot < 0 ? "" : path[..dot]], path[(dot + 1)..], m));
+                var target = m;
+                while (target.Wrapper is { } w && pathOf.ContainsKey(w))
+                    target = w;
+                found.Add((pathOf[target], m, target));
             }
         var skip = (excluded ?? []).Select(i => i < 0 ? found.Count + i : i).ToHashSet();
         return found.Where((_, i) => !skip.Contains(i)).ToList();

@@ -3,40 +3,78 @@ namespace QSparse.Nn;
 public static partial class QSparseOps
 {
     /// <summary>
-    /// Folds every BatchNorm that directly follows a Conv2d, Linear or ConvTranspose2d in depth-first order
-    /// (also across nested Sequentials) into that layer: w' = w·γ/√(var + ε) per output channel,
-    /// b' = (b - mean)·γ/√(var + ε) + β (a bias is created when absent), with each BatchNorm's own ε and
-    /// running statistics; the BatchNorm is replaced by an <see cref="Identity"/>. The evaluation output is
-    /// unchanged. Works in place and returns <paramref name="model"/>.
+    /// Folds every BatchNorm that directly follows an <see cref="IFoldableLayer"/> (Conv2d, Linear,
+    /// ConvTranspose2d) into that layer: w' = w·γ/√(var + ε) per output channel, b' = (b - mean)·γ/√(var + ε) + β
+    /// (a bias is created when absent), with each BatchNorm's own ε and running statistics; the BatchNorm is
+    /// replaced by an <see cref="Identity"/> (in its parent's registry and fields, see <see cref="Module.SetSubmodule"/>)
+    /// and retired: calling it afterwards is an error. The evaluation output is unchanged. Every replacement is
+    /// checked before anything changes. Works in place and returns <paramref name="model"/>.
+    /// <para>
+    /// "Follows" is read from <paramref name="trace"/> when given: a BatchNorm whose input is the layer's output
+    /// (a layer whose output another module also reads is an error). Without a trace it is QSPARSE's rule:
+    /// the next module without children (other than QSPARSE layers) in depth-first registration order, also
+    /// across nested Sequentials; right for modules that register their children in the order Forward runs them.
+    /// NOTE: neither sees functional uses of the layer's output (a residual add of the raw convolution output).
+    /// </para>
     /// </summary>
-    public static T FuseBn<T>(T model) where T : Module
+    public static T FuseBn<T>(T model, ModelTrace? trace = null) where T : Module
     {
         ArgumentNullException.ThrowIfNull(model);
-        Module? previous = null;
-        var folds = new List<(Module Layer, BatchNorm Bn, Module Parent, string Name)>();
-        foreach (var (parent, name, m) in Leaves(model))
+        var folds = trace == null ? FoldsInOrder(model) : FoldsInTrace(trace);
+        foreach (var f in folds)
+            model.CheckReplaceable(f.BnPath, typeof(Identity));
+        foreach (var f in folds)
         {
-            if (m is BatchNorm bn && previous is Conv2d or Linear or ConvTranspose2d)
-                folds.Add((previous!, bn, parent, name));
-            previous = m;
-        }
-        foreach (var (layer, bn, parent, name) in folds)
-        {
-            Fold(layer, bn);
-            parent.ReplaceChild(name, new Identity(bn.Device));
+            Fold(f.Layer, f.Bn);
+            model.Replace(f.BnPath, new Identity(f.Bn.Device), $"folded into '{f.LayerPath}' by FuseBn and replaced by Identity");
         }
         return model;
     }
 
-    /// <summary>Modules without children, depth first, with their parent and name.</summary>
-    static IEnumerable<(Module Parent, string Name, Module Module)> Leaves(Module parent)
+    sealed record BnFold(string LayerPath, Module Layer, string BnPath, BatchNorm Bn);
+
+    static List<BnFold> FoldsInOrder(Module model)
+    {
+        (string Path, Module Module)? previous = null;
+        var folds = new List<BnFold>();
+        foreach (var (path, m) in Leaves(model, ""))
+        {
+            if (m is BatchNorm bn && previous is { Module: IFoldableLayer } p)
+                folds.Add(new(p.Path, p.Module, path, bn));
+            previous = (path, m);
+        }
+        return folds;
+    }
+
+    static List<BnFold> FoldsInTrace(ModelTrace trace)
+    {
+        var folds = new List<BnFold>();
+        foreach (var call in trace.Calls)
+        {
+            if (call.Module is not BatchNorm bn || call.InputFrom is not { Module: IFoldableLayer } layer)
+                continue;
+            var readers = trace.Calls.Where(c => c.InputFrom == layer && c != call).Select(c => c.Path).ToList();
+            if (readers.Count > 0)
+                throw new InvalidOperationException(
+                    $"cannot fold '{call.Path}' into '{layer.Path}': the layer's output is also read by {string.Join(", ", readers.Select(r => $"'{r}'"))}");
+            int runs = trace.Calls.Count(c => ReferenceEquals(c.Module, bn) || ReferenceEquals(c.Module, layer.Module));
+            if (runs > 2)
+                throw new InvalidOperationException($"cannot fold '{call.Path}' into '{layer.Path}': one of them runs more than once in the trace, and folding would change every run");
+            folds.Add(new(layer.Path, layer.Module, call.Path, bn));
+        }
+        return folds;
+    }
+
+    /// <summary>Modules without children (other than QSPARSE layers), depth first, with their paths.</summary>
+    static IEnumerable<(string Path, Module Module)> Leaves(Module parent, string prefix)
     {
         foreach (var (name, child) in parent.NamedChildren())
         {
+            var path = prefix.Length == 0 ? name : $"{prefix}.{name}";
             if (!child.NamedChildren().Any(c => c.Module is not QSparseLayer))
-                yield return (parent, name, child);
+                yield return (path, child);
             else
-                foreach (var leaf in Leaves(child))
+                foreach (var leaf in Leaves(child, path))
                     yield return leaf;
         }
     }
@@ -53,8 +91,7 @@ public static partial class QSparseOps
         for (int c = 0; c < channels; c++)
             scale[c] = (float)(gamma[c] / Math.Sqrt(variance[c] + bn.Eps));
 
-        // NOTE: ConvTranspose2d keeps its weight as [in, out, kh, kw]: output channels are dimension 1.
-        int channelDim = layer is ConvTranspose2d ? 1 : 0;
+        int channelDim = ((IFoldableLayer)layer).WeightOutputDim;
         if (weight.Shape[channelDim] != channels)
             throw new ArgumentException($"{bn.TypeName}({channels}) follows a {layer.TypeName} with {weight.Shape[channelDim]} output channels");
         var w = weight.ToArray<float>();

@@ -287,4 +287,45 @@ public class AdvancedUsageDocTests(string kind) : DeviceTest(kind)
         // doc:end use-callbacks
         Expect(console, "use-callbacks");
     }
+
+    // doc:begin block-module
+    /// <summary>relu(bn(conv(x)) + x): Forward calls the fields.</summary>
+    sealed class ResidualBlock : Module
+    {
+        // Declared Module: FuseBn puts an Identity where bn was, Convert a Sequential where relu was.
+        readonly Module conv, bn, relu;
+
+        public ResidualBlock(int channels, Device device) : base(device)
+        {
+            conv = RegisterModule("conv", new Conv2d(channels, channels, 3, padding: 1, device: device, generator: new Generator(0)));
+            bn = RegisterModule("bn", new BatchNorm2d(channels, device: device));
+            relu = RegisterModule("relu", new ReLU(device));
+        }
+
+        public override Tensor Forward(Tensor x) => relu.Call(bn.Call(conv.Call(x)) + x);
+    }
+    // doc:end block-module
+
+    [Test]
+    public void NetworksWrittenAsModules()
+    {
+        using var console = new ConsoleCapture();
+        var device = Device;
+        // doc:begin block-rewrite
+        var block = new ResidualBlock(4, device);
+        var net = Convert(block, m => m is null ? Quantize(bits: 8, timeout: 2, device: device) : Quantize(m, bits: 8, timeout: 2),
+            weightLayers: [typeof(Conv2d)], activationLayers: [typeof(ReLU)]);
+        var input = Tensor.Rand(device, [2, 4, 6, 6], new Generator(1));
+        using (net.GetSubmodule("relu.1").RegisterForwardHook((m, x, y) => Console.WriteLine($"{((QuantizeLayer)m).Name} ran on [{string.Join(", ", x.Shape)}]")))
+            net.Call(input);
+
+        net.Eval();
+        var before = net.Call(input).ToArray<float>();
+        FuseBn(net, ModelTrace.Record(net, input));
+        var after = net.Call(input).ToArray<float>();
+        Console.WriteLine($"bn is now {net.GetSubmodule("bn").TypeName}; outputs changed by less than 1e-5: {before.Zip(after, (a, b) => Math.Abs(a - b)).Max() < 1e-5}");
+        Console.WriteLine(ModelTrace.Record(net, input));
+        // doc:end block-rewrite
+        Expect(console, "block-rewrite");
+    }
 }

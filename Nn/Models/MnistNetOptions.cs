@@ -1,0 +1,24 @@
+namespace QSparse.Nn;
+
+/// <summary>
+/// What QSPARSE adds to <see cref="MnistNet"/> (SPEC.md §11), with the seed's schedule in units of E =
+/// <see cref="StepsPerEpoch"/>; the default adds nothing (full precision).
+/// </summary>
+/// <param name="Quantize">Quantize the input, the weights (biases to 20 bits) and the activations after bn1, bn2, bn3.</param>
+/// <param name="PruneWeights">Prune conv2's and fc1's weights.</param>
+/// <param name="PruneFeatures">Prune the activations after bn1, bn2, bn3.</param>
+/// <param name="QuantizeFirst">Quantization starts first (weights at 2E, activations at 3E, pruning from 4E); else pruning (from 2E; weights at 6E, activations at 7E).</param>
+/// <param name="Window">The activation quantizers' and pruners' window size.</param>
+/// <param name="StepsPerEpoch">E, the schedule's unit.</param>
+public sealed record MnistNetOptions(bool Quantize = false, bool PruneWeights = false, bool PruneFeatures = false,
+    bool QuantizeFirst = true, int Window = 8, int StepsPerEpoch = 1)
+{
+    /// <summary>Step of the activation quantizers' decimal search.</summary>
+    public int ActivationTimeout => (QuantizeFirst ? 3 : 7) * StepsPerEpoch;
+
+    /// <summary>Step of the weight quantizers' decimal search.</summary>
+    public int WeightTimeout => (QuantizeFirst ? 2 : 6) * StepsPerEpoch;
+
+    /// <summary>The pruners' start; they prune at start + E, + 2E, + 3E.</summary>
+    public int PruneStart => (QuantizeFirst ? 4 : 2) * StepsPerEpoch;
+}
