@@ -24,6 +24,7 @@ public sealed partial class Device : IDisposable
         ParallelThreads = IsCpu
             ? accelerator.NumMultiprocessors
             : accelerator.NumMultiprocessors * 8 * GpuGroupSize;
+        Backend = BackendChoice.For(this);
     }
 
     public Context Context { get; }
@@ -31,14 +32,14 @@ public sealed partial class Device : IDisposable
     public DeviceKind Kind { get; }
     public BufferPool Pool { get; }
     public string Name => Accelerator.Name;
-    /// <summary>True for ILGPU's CPU accelerator (with or without the native path): kernels use CPU launch shapes.</summary>
+    /// <summary>True for ILGPU's CPU accelerator (whatever the backend): kernels use CPU launch shapes.</summary>
     public bool IsCpu => Kind is DeviceKind.Cpu or DeviceKind.CpuAccelerator;
 
     /// <summary>
-    /// True where hot operations take the native SIMD path instead of ILGPU's CPU simulator: the "cpu"
-    /// device on a processor with AVX2 and FMA (elsewhere "cpu" runs ILGPU's kernels only).
+    /// What runs the ops here, chosen once when the device opens: the native SIMD path on the "cpu"
+    /// device of a processor with AVX2 and FMA, ILGPU's kernels everywhere else.
     /// </summary>
-    public bool NativeCpu => Kind == DeviceKind.Cpu && NativeGemm.Supported;
+    public Backend Backend { get; }
 
     /// <summary>Threads one element-wise launch uses at most.</summary>
     public int ParallelThreads { get; }
@@ -66,45 +67,19 @@ public sealed partial class Device : IDisposable
     /// <summary>Blocks until every launched kernel has finished.</summary>
     public void Synchronize() => Accelerator.Synchronize();
 
-    // Kernel loading: each kernel method is compiled once per device and cached by its method.
-    TLauncher Load<TLauncher>(Delegate kernel, Func<TLauncher> load) where TLauncher : Delegate =>
-        (TLauncher)kernels.GetOrAdd(kernel.Method, _ => load());
+    /// <summary>
+    /// The launcher of <paramref name="kernel"/>, a static method over one argument struct (views and
+    /// parameters), compiled on first use and cached by its method for the life of the device.
+    /// </summary>
+    public Action<KernelConfig, TArgs> Kernel<TArgs>(Action<TArgs> kernel) where TArgs : struct =>
+        (Action<KernelConfig, TArgs>)kernels.GetOrAdd(kernel.Method, _ => Accelerator.LoadStreamKernel(kernel));
 
-    public Action<KernelConfig, T1> Kernel<T1>(Action<T1> k)
-        where T1 : struct => Load(k, () => Accelerator.LoadStreamKernel(k));
-    public Action<KernelConfig, T1, T2> Kernel<T1, T2>(Action<T1, T2> k)
-        where T1 : struct where T2 : struct => Load(k, () => Accelerator.LoadStreamKernel(k));
-    public Action<KernelConfig, T1, T2, T3> Kernel<T1, T2, T3>(Action<T1, T2, T3> k)
-        where T1 : struct where T2 : struct where T3 : struct => Load(k, () => Accelerator.LoadStreamKernel(k));
-    public Action<KernelConfig, T1, T2, T3, T4> Kernel<T1, T2, T3, T4>(Action<T1, T2, T3, T4> k)
-        where T1 : struct where T2 : struct where T3 : struct where T4 : struct
-        => Load(k, () => Accelerator.LoadStreamKernel(k));
-    public Action<KernelConfig, T1, T2, T3, T4, T5> Kernel<T1, T2, T3, T4, T5>(Action<T1, T2, T3, T4, T5> k)
-        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct
-        => Load(k, () => Accelerator.LoadStreamKernel(k));
-    public Action<KernelConfig, T1, T2, T3, T4, T5, T6> Kernel<T1, T2, T3, T4, T5, T6>(Action<T1, T2, T3, T4, T5, T6> k)
-        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct
-        => Load(k, () => Accelerator.LoadStreamKernel(k));
-    public Action<KernelConfig, T1, T2, T3, T4, T5, T6, T7> Kernel<T1, T2, T3, T4, T5, T6, T7>(Action<T1, T2, T3, T4, T5, T6, T7> k)
-        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct
-        where T7 : struct
-        => Load(k, () => Accelerator.LoadStreamKernel(k));
-
-    public Action<KernelConfig, T1, T2, T3, T4, T5, T6, T7, T8> Kernel<T1, T2, T3, T4, T5, T6, T7, T8>(Action<T1, T2, T3, T4, T5, T6, T7, T8> k)
-        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct
-        => Load(k, () => Accelerator.LoadStreamKernel(k));
-    public Action<KernelConfig, T1, T2, T3, T4, T5, T6, T7, T8, T9> Kernel<T1, T2, T3, T4, T5, T6, T7, T8, T9>(Action<T1, T2, T3, T4, T5, T6, T7, T8, T9> k)
-        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct
-        => Load(k, () => Accelerator.LoadStreamKernel(k));
-    public Action<KernelConfig, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> Kernel<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>(Action<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> k)
-        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct
-        => Load(k, () => Accelerator.LoadStreamKernel(k));
-    public Action<KernelConfig, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> Kernel<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11>(Action<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> k)
-        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct where T11 : struct
-        => Load(k, () => Accelerator.LoadStreamKernel(k));
-    public Action<KernelConfig, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> Kernel<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12>(Action<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> k)
-        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct where T11 : struct where T12 : struct
-        => Load(k, () => Accelerator.LoadStreamKernel(k));
+    /// <summary>Runs <paramref name="body"/> once for each i in [0, <paramref name="count"/>), split over the threads as <see cref="Elements"/> says.</summary>
+    public void ForEach<TBody>(int count, TBody body) where TBody : struct, IElementBody
+    {
+        var (config, range) = Elements(count);
+        Kernel<ElementLaunch<TBody>>(ElementLoop.Kernel)(config, new ElementLaunch<TBody>(range, body));
+    }
 
     /// <summary>Kernels compiled so far on this device.</summary>
     public int LoadedKernels => kernels.Count;

@@ -9,20 +9,16 @@ namespace QSparse.Kernels;
 /// the element-wise affine normalisation, and the two backward passes. NOTE: per-channel sums are
 /// accumulated in double, as PyTorch's CPU kernels do for float inputs.
 /// </summary>
-public static class BatchNormKernels
+static class IlgpuBatchNorm
 {
     /// <summary>
     /// Batch mean and BIASED variance per channel; when <paramref name="update"/> is 1 also
     /// running = (1 - momentum)·running + momentum·stat, in place.
     /// </summary>
-    static void StatsKernel(ElementRange r, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
-        ArrayView<float> runningMean, ArrayView<float> runningVar, ChannelShape s, float momentum, int update)
+    internal readonly struct StatsBody(ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var, ArrayView<float> runningMean, ArrayView<float> runningVar, ChannelShape s, float momentum, int update) : IElementBody
     {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
+        public void Run(int c)
         {
-            int c = r.Element(t, j);
-            if (c < 0) return;
             int m = s.PerChannel;
             double sum = 0;
             for (int k = 0; k < m; k++)
@@ -47,14 +43,10 @@ public static class BatchNormKernels
     }
 
     /// <summary>y = (x - mean)/sqrt(var + eps)·weight + bias, per channel.</summary>
-    static void NormalizeKernel(ElementRange r, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
-        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps)
+    internal readonly struct NormalizeBody(ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var, ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps) : IElementBody
     {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
+        public void Run(int i)
         {
-            int i = r.Element(t, j);
-            if (i < 0) return;
             int c = s.ChannelOf(i);
             float invStd = 1f / XMath.Sqrt(var[c] + eps);
             y[i] = (x[i] - mean[c]) * invStd * weight[c] + bias[c];
@@ -62,15 +54,10 @@ public static class BatchNormKernels
     }
 
     /// <summary>Per channel: sum(gradOut) (the bias gradient) and sum(gradOut·x̂) (the weight gradient).</summary>
-    static void ChannelGradKernel(ElementRange r, ArrayView<float> x, ArrayView<float> gradOut,
-        ArrayView<float> mean, ArrayView<float> var, ArrayView<float> gradWeight, ArrayView<float> gradBias,
-        ChannelShape s, float eps)
+    internal readonly struct ChannelGradBody(ArrayView<float> x, ArrayView<float> gradOut, ArrayView<float> mean, ArrayView<float> var, ArrayView<float> gradWeight, ArrayView<float> gradBias, ChannelShape s, float eps) : IElementBody
     {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
+        public void Run(int c)
         {
-            int c = r.Element(t, j);
-            if (c < 0) return;
             float mu = mean[c];
             double sumG = 0, sumGx = 0;
             for (int k = 0; k < s.PerChannel; k++)
@@ -88,15 +75,10 @@ public static class BatchNormKernels
     /// gradIn = weight·invstd·(gradOut - centre·(mean(gradOut) + x̂·mean(gradOut·x̂))). centre is 1 in
     /// training (the statistics depend on x) and 0 in evaluation (a plain affine map).
     /// </summary>
-    static void InputGradKernel(ElementRange r, ArrayView<float> x, ArrayView<float> gradOut, ArrayView<float> mean,
-        ArrayView<float> var, ArrayView<float> weight, ArrayView<float> gradWeight, ArrayView<float> gradBias,
-        ArrayView<float> gradIn, ChannelShape s, float eps, float centre)
+    internal readonly struct InputGradBody(ArrayView<float> x, ArrayView<float> gradOut, ArrayView<float> mean, ArrayView<float> var, ArrayView<float> weight, ArrayView<float> gradWeight, ArrayView<float> gradBias, ArrayView<float> gradIn, ChannelShape s, float eps, float centre) : IElementBody
     {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
+        public void Run(int i)
         {
-            int i = r.Element(t, j);
-            if (i < 0) return;
             int c = s.ChannelOf(i);
             float invStd = 1f / XMath.Sqrt(var[c] + eps);
             float xHat = (x[i] - mean[c]) * invStd;
@@ -106,10 +88,9 @@ public static class BatchNormKernels
         }
     }
 
-    static void IncrementKernel(ElementRange r, ArrayView<long> counter)
+    internal readonly struct IncrementBody(ArrayView<long> counter) : IElementBody
     {
-        if (r.Element(Grid.GlobalIndex.X, 0) == 0)
-            counter[0] += 1;
+        public void Run(int i) => counter[0] += 1;
     }
 
     /// <summary>
@@ -117,56 +98,25 @@ public static class BatchNormKernels
     /// statistics in place when <paramref name="update"/> (they are ignored otherwise).
     /// </summary>
     public static void Stats(Device d, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
-        ArrayView<float> runningMean, ArrayView<float> runningVar, ChannelShape s, float momentum, bool update)
-    {
-        if (d.NativeCpu)
-        {
-            NativeBatchNorm.Stats(d, x, mean, var, runningMean, runningVar, s, momentum, update);
-            return;
-        }
-        var (config, range) = d.Elements(s.Channels);
-        d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ChannelShape, float, int>(StatsKernel)(config, range, x, mean, var, runningMean, runningVar, s, momentum,
-            update ? 1 : 0);
-    }
+        ArrayView<float> runningMean, ArrayView<float> runningVar, ChannelShape s, float momentum, bool update) =>
+        d.ForEach(s.Channels, new StatsBody(x, mean, var, runningMean, runningVar, s, momentum, update ? 1 : 0));
 
     /// <summary>y = (x - mean)/sqrt(var + eps)·weight + bias, with x and y of shape <paramref name="s"/> and the rest [C].</summary>
     public static void Normalize(Device d, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
-        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps)
-    {
-        if (d.NativeCpu)
-        {
-            NativeBatchNorm.Normalize(d, x, mean, var, weight, bias, y, s, eps);
-            return;
-        }
-        var (config, range) = d.Elements((int)y.Length);
-        d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ChannelShape, float>(NormalizeKernel)(config, range, x, mean, var, weight, bias, y, s, eps);
-    }
+        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps) =>
+        d.ForEach((int)y.Length, new NormalizeBody(x, mean, var, weight, bias, y, s, eps));
 
     /// <summary>The weight and bias gradients ([C]), then the input gradient from them.</summary>
     public static void Backward(Device d, ArrayView<float> x, ArrayView<float> gradOut, ArrayView<float> mean,
         ArrayView<float> var, ArrayView<float> weight, ArrayView<float> gradWeight, ArrayView<float> gradBias,
         ArrayView<float> gradIn, ChannelShape s, float eps, bool training)
     {
-        if (d.NativeCpu)
-        {
-            NativeBatchNorm.Backward(d, x, gradOut, mean, var, weight, gradWeight, gradBias, gradIn, s, eps, training);
-            return;
-        }
-        var (c1, r1) = d.Elements(s.Channels);
-        d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ChannelShape, float>(ChannelGradKernel)(c1, r1, x, gradOut, mean, var, gradWeight, gradBias, s, eps);
-        var (c2, r2) = d.Elements((int)gradIn.Length);
-        d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelShape, float, float>(InputGradKernel)(
-            c2, r2, x, gradOut, mean, var, weight, gradWeight, gradBias, gradIn, s, eps, training ? 1f : 0f);
+        d.ForEach(s.Channels, new ChannelGradBody(x, gradOut, mean, var, gradWeight, gradBias, s, eps));
+        d.ForEach((int)gradIn.Length,
+            new InputGradBody(x, gradOut, mean, var, weight, gradWeight, gradBias, gradIn, s, eps, training ? 1f : 0f));
     }
 
     /// <summary>counter[0] += 1 on the device (num_batches_tracked).</summary>
-    public static void Increment(Device d, ArrayView<long> counter)
-    {
-        var (config, range) = d.Elements(1);
-        d.Kernel<ElementRange, ArrayView<long>>(IncrementKernel)(config, range, counter);
-    }
+    public static void Increment(Device d, ArrayView<long> counter) =>
+        d.ForEach(1, new IncrementBody(counter));
 }

@@ -12,21 +12,18 @@ namespace QSparse.Kernels;
 /// The "cpu" device's native path (<see cref="NativeConv"/>) runs the same passes as GEMMs that read the
 /// column matrix straight from the image and write where the result lives: no col, permute or col2im.
 /// </summary>
-public static class ConvKernels
+static class IlgpuConv
 {
     /// <summary>
     /// col[(c, ki, kj), (n, oh, ow)] = x[n, c, oh·s − p + ki·d, ow·s − p + kj·d], 0 in the padding.
     /// One item is a run of OutW columns (fixed row, n, oh): the index arithmetic is paid once per run,
     /// not per element, which is what the CPU accelerator needs.
     /// </summary>
-    static void Im2ColKernel(ElementRange r, ArrayView<float> x, ArrayView<float> col, ConvGeometry g)
+    internal readonly struct Im2ColBody(ArrayView<float> x, ArrayView<float> col, ConvGeometry g) : IElementBody
     {
-        int cols = g.ColCols;
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
+        public void Run(int item)
         {
-            int item = r.Element(t, j);
-            if (item < 0) return;
+            int cols = g.ColCols;
             int oh = item % g.OutH, rest = item / g.OutH, n = rest % g.N, row = rest / g.N;
             int kj = row % g.KW;
             rest = row / g.KW;
@@ -42,17 +39,14 @@ public static class ConvKernels
     }
 
     /// <summary>
-    /// The adjoint of <see cref="Im2ColKernel"/>: x[n, c, h, w] = Σ col[(c, ki, kj), (n, oh, ow)] over
+    /// The adjoint of <see cref="Im2ColBody"/>: x[n, c, h, w] = Σ col[(c, ki, kj), (n, oh, ow)] over
     /// every (ki, kj) whose tap lands on (h, w), added onto x when <paramref name="accumulate"/> is 1.
     /// </summary>
-    static void Col2ImKernel(ElementRange r, ArrayView<float> col, ArrayView<float> x, ConvGeometry g, int accumulate)
+    internal readonly struct Col2ImBody(ArrayView<float> col, ArrayView<float> x, ConvGeometry g, int accumulate) : IElementBody
     {
-        int cols = g.ColCols;
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
+        public void Run(int i)
         {
-            int i = r.Element(t, j);
-            if (i < 0) return;
+            int cols = g.ColCols;
             int w = i % g.W, rest = i / g.W, h = rest % g.H;
             rest /= g.H;
             int c = rest % g.C, n = rest / g.C;
@@ -79,29 +73,17 @@ public static class ConvKernels
     }
 
     /// <summary>Unfolds x [N, C, H, W] into col [C·KH·KW, N·OutH·OutW].</summary>
-    public static void Im2Col(Device d, ArrayView<float> x, ArrayView<float> col, ConvGeometry g)
-    {
-        var (config, range) = d.Elements(g.ColRows * g.N * g.OutH);
-        d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ConvGeometry>(Im2ColKernel)(config, range, x, col, g);
-    }
+    public static void Im2Col(Device d, ArrayView<float> x, ArrayView<float> col, ConvGeometry g) =>
+        d.ForEach(g.ColRows * g.N * g.OutH, new Im2ColBody(x, col, g));
 
     /// <summary>Folds col [C·KH·KW, N·OutH·OutW] back into x [N, C, H, W], summing overlaps (or adding onto x).</summary>
-    public static void Col2Im(Device d, ArrayView<float> col, ArrayView<float> x, ConvGeometry g, bool accumulate = false)
-    {
-        var (config, range) = d.Elements(g.N * g.C * g.H * g.W);
-        d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ConvGeometry, int>(Col2ImKernel)(
-            config, range, col, x, g, accumulate ? 1 : 0);
-    }
+    public static void Col2Im(Device d, ArrayView<float> col, ArrayView<float> x, ConvGeometry g, bool accumulate = false) =>
+        d.ForEach(g.N * g.C * g.H * g.W, new Col2ImBody(col, x, g, accumulate ? 1 : 0));
 
     /// <summary>y [N, OutC, OutH, OutW] = conv(x [N, C, H, W], w [OutC, C, KH, KW]) + bias [OutC].</summary>
     public static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float>? bias,
         ArrayView<float> y, ConvGeometry g)
     {
-        if (d.NativeCpu)
-        {
-            NativeConv.Forward(d, x, w, bias, y, g);
-            return;
-        }
         var scratch = RentScratch(d, g, out var col, out var yByChannel);
         try
         {
@@ -134,11 +116,6 @@ public static class ConvKernels
     public static void BackwardData(Device d, ArrayView<float> gy, ArrayView<float> w, ArrayView<float>? bias,
         ArrayView<float> x, ConvGeometry g)
     {
-        if (d.NativeCpu)
-        {
-            NativeConv.BackwardData(d, gy, w, bias, x, g);
-            return;
-        }
         if (bias is { } b)
             BroadcastChannels(d, b, x, g.N, g.C, g.H * g.W);
         var scratch = RentScratch(d, g, out var col, out var gyByChannel);
@@ -163,11 +140,6 @@ public static class ConvKernels
     /// <summary>gw [OutC, C, KH, KW] = the gradient of <see cref="Forward"/> with respect to w, given x and gy.</summary>
     public static void BackwardWeight(Device d, ArrayView<float> x, ArrayView<float> gy, ArrayView<float> gw, ConvGeometry g)
     {
-        if (d.NativeCpu)
-        {
-            NativeConv.BackwardWeight(d, x, gy, gw, g);
-            return;
-        }
         var scratch = RentScratch(d, g, out var col, out var gyByChannel);
         try
         {

@@ -9,7 +9,7 @@ namespace QSparse.Kernels;
 /// <see cref="Gemm"/>: a barrier-free register-tiled kernel for the CPU accelerator and a
 /// shared-memory tiled kernel for GPUs (<see cref="GemmTiled"/>).
 /// </summary>
-public static class GemmKernels
+static class IlgpuGemm
 {
     // CPU path: each simulated thread owns a contiguous run of 4x4 output tiles.
     const int CpuTile = 4;
@@ -32,14 +32,15 @@ public static class GemmKernels
         public readonly int TilesPerThread = tilesPerThread;
     }
 
-    /// <summary>C = Alpha·A·B + Beta·C for the shapes and strides in <paramref name="s"/>.</summary>
-    /// <remarks>A[b] is M×K, B[b] is K×N and C[b] is M×N, each addressed through its strides in
-    /// <paramref name="s"/>; with Beta = 0 C is only written, never read.</remarks>
+    /// <summary>The operands of one product: the one argument of <see cref="TiledKernel"/>, and of <see cref="CpuKernel"/> with its plan.</summary>
+    internal readonly record struct GemmArgs(ArrayView<float> A, ArrayView<float> B, ArrayView<float> C, GemmShape S);
+
+    internal readonly record struct CpuGemmArgs(CpuPlan Plan, GemmArgs Operands);
+
+    /// <summary>C = Alpha·A·B + Beta·C: the kernel that suits the accelerator (a launch-shape choice, not a backend).</summary>
     public static void Gemm(Device d, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmShape s)
     {
-        if (d.NativeCpu)
-            GemmNative(d, a, b, c, s);
-        else if (d.IsCpu)
+        if (d.IsCpu)
             GemmCpu(d, a, b, c, s);
         else
             GemmTiled(d, a, b, c, s);
@@ -69,17 +70,7 @@ public static class GemmKernels
             throw new ArgumentException($"GEMM too large for one launch: batch {s.Batch}, M {s.M}, N {s.N}");
         // NOTE: batch is folded into grid X, whose limit (2^31-1) is far above that of Y and Z (65535).
         var config = new KernelConfig(new Index3D(tilesN * s.Batch, tilesM, 1), new Index3D(tx, ty, 1));
-        d.Kernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape>(TiledKernel)(config, a, b, c, s);
-    }
-
-    /// <summary>The native path on host memory, after the kernels already launched have finished.</summary>
-    static unsafe void GemmNative(Device d, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmShape s)
-    {
-        if (s.Batch <= 0 || s.M <= 0 || s.N <= 0)
-            return;
-        d.Synchronize();
-        NativeGemm.Run((float*)a.LoadEffectiveAddressAsPtr(), (float*)b.LoadEffectiveAddressAsPtr(),
-            (float*)c.LoadEffectiveAddressAsPtr(), s);
+        d.Kernel<GemmArgs>(TiledKernel)(config, new GemmArgs(a, b, c, s));
     }
 
     /// <summary>The CPU accelerator path: one launch of <see cref="Device.ParallelThreads"/> threads.</summary>
@@ -97,8 +88,8 @@ public static class GemmKernels
         int threads = Math.Clamp(tiles, 1, d.ParallelThreads);
         int perThread = (tiles + threads - 1) / threads;
         threads = (tiles + perThread - 1) / perThread;
-        d.Kernel<CpuPlan, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape>(CpuKernel)(
-            new KernelConfig(threads, 1), new CpuPlan(tilesM, tilesN, tiles, perThread), a, b, c, s);
+        d.Kernel<CpuGemmArgs>(CpuKernel)(new KernelConfig(threads, 1),
+            new CpuGemmArgs(new CpuPlan(tilesM, tilesN, tiles, perThread), new GemmArgs(a, b, c, s)));
     }
 
     /// <summary>
@@ -108,8 +99,9 @@ public static class GemmKernels
     /// run it as unoptimised tier-0 code.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static unsafe void CpuKernel(CpuPlan p, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmShape s)
+    static unsafe void CpuKernel(CpuGemmArgs args)
     {
+        var (p, (a, b, c, s)) = args;
         int first = Grid.GlobalIndex.X * p.TilesPerThread;
         int last = first + p.TilesPerThread;
         if (last > p.Tiles)
@@ -171,8 +163,9 @@ public static class GemmKernels
     /// n0 + tx + TX·j (i, j &lt; 4) of C, strided so that neighbouring threads write neighbouring
     /// columns and read distinct shared-memory banks.
     /// </summary>
-    static void TiledKernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmShape s)
+    static void TiledKernel(GemmArgs args)
     {
+        var (a, b, c, s) = args;
         // As[k, m] and Bs[k, n]: both k-major so the inner loop reads rows of each.
         var sa = SharedMemory.Allocate<float>(TileK * SharedStride);
         var sb = SharedMemory.Allocate<float>(TileK * SharedStride);

@@ -4,10 +4,17 @@ using ILGPU.Runtime;
 namespace QSparse.Kernels;
 
 /// <summary>Bool-mask kernels of the pruning callbacks.</summary>
-public static class MaskKernels
+static class IlgpuMask
 {
-    static void CountOffKernel(ElementRange r, ArrayView<byte> mask, ArrayView<int> count)
+    internal readonly record struct CountOffArgs(ElementRange Range, ArrayView<byte> Mask, ArrayView<int> Count);
+
+    internal readonly record struct SwitchOffArgs(ElementRange Range, ArrayView<byte> Mask, RandomMaskKeys Keys,
+        ArrayView<uint> Threshold);
+
+    /// <summary>Each thread counts its zeros, then adds them once (one atomic per thread, not per element).</summary>
+    static void CountOffKernel(CountOffArgs args)
     {
+        var (r, mask, count) = args;
         int t = Grid.GlobalIndex.X, local = 0;
         for (int j = 0; j < r.PerThread; j++)
         {
@@ -19,8 +26,9 @@ public static class MaskKernels
     }
 
     /// <summary>Switches off every entry whose key is at most the selected threshold key.</summary>
-    static void SwitchOffKernel(ElementRange r, ArrayView<byte> mask, RandomMaskKeys keys, ArrayView<uint> threshold)
+    static void SwitchOffKernel(SwitchOffArgs args)
     {
+        var (r, mask, keys, threshold) = args;
         int t = Grid.GlobalIndex.X;
         uint limit = threshold[0];
         for (int j = 0; j < r.PerThread; j++)
@@ -36,7 +44,7 @@ public static class MaskKernels
     {
         CopyKernels.Fill(d, count, 0);
         var (config, range) = d.Elements((int)mask.Length);
-        d.Kernel<ElementRange, ArrayView<byte>, ArrayView<int>>(CountOffKernel)(config, range, mask, count);
+        d.Kernel<CountOffArgs>(CountOffKernel)(config, new CountOffArgs(range, mask, count));
     }
 
     /// <summary>
@@ -54,8 +62,7 @@ public static class MaskKernels
             CopyKernels.Fill(d, rank, count - 1);
             SelectionKernels.Select(d, keys, 1, (int)mask.Length, rank, threshold);
             var (config, range) = d.Elements((int)mask.Length);
-            d.Kernel<ElementRange, ArrayView<byte>, RandomMaskKeys, ArrayView<uint>>(SwitchOffKernel)(
-                config, range, mask, keys, threshold);
+            d.Kernel<SwitchOffArgs>(SwitchOffKernel)(config, new SwitchOffArgs(range, mask, keys, threshold));
         }
         finally
         {

@@ -4,17 +4,13 @@ using ILGPU.Runtime;
 namespace QSparse.Kernels;
 
 /// <summary>Max pooling that saves the argmax, and its backward as a gather (deterministic, no atomics).</summary>
-public static class PoolingKernels
+static class IlgpuPooling
 {
     /// <summary>y = the window maximum; indices = its position h·W + w in the plane.</summary>
-    static void MaxForwardKernel(ElementRange r, ArrayView<float> x, ArrayView<float> y, ArrayView<int> indices,
-        Pool2dShape s)
+    internal readonly struct MaxForwardBody(ArrayView<float> x, ArrayView<float> y, ArrayView<int> indices, Pool2dShape s) : IElementBody
     {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
+        public void Run(int o)
         {
-            int o = r.Element(t, j);
-            if (o < 0) return;
             int ow = o % s.OutW, rest = o / s.OutW, oh = rest % s.OutH, plane = rest / s.OutH;
             int h0 = oh * s.StrideH - s.PadH, w0 = ow * s.StrideW - s.PadW;
             // Padded start: skip whole dilation steps that fall before the input.
@@ -49,14 +45,10 @@ public static class PoolingKernels
     /// gradIn at (h, w) sums gradOut over the windows that contain it and chose it, visiting them in a
     /// fixed order: each input position gathers instead of each window scattering.
     /// </summary>
-    static void MaxBackwardKernel(ElementRange r, ArrayView<float> gradOut, ArrayView<int> indices,
-        ArrayView<float> gradIn, Pool2dShape s)
+    internal readonly struct MaxBackwardBody(ArrayView<float> gradOut, ArrayView<int> indices, ArrayView<float> gradIn, Pool2dShape s) : IElementBody
     {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
+        public void Run(int i)
         {
-            int i = r.Element(t, j);
-            if (i < 0) return;
             int w = i % s.W, rest = i / s.W, h = rest % s.H, plane = rest / s.H;
             int self = h * s.W + w, outBase = plane * s.OutH * s.OutW;
             float acc = 0f;
@@ -81,29 +73,11 @@ public static class PoolingKernels
     }
 
     /// <summary>y and indices [Planes, OutH, OutW] from x [Planes, H, W].</summary>
-    public static void MaxForward(Device d, ArrayView<float> x, ArrayView<float> y, ArrayView<int> indices, Pool2dShape s)
-    {
-        if (d.NativeCpu && NativePooling.Handles(s))
-        {
-            NativePooling.MaxForward(d, x, y, indices, s);
-            return;
-        }
-        var (config, range) = d.Elements(s.OutputCount);
-        d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<int>, Pool2dShape>(MaxForwardKernel)(
-            config, range, x, y, indices, s);
-    }
+    public static void MaxForward(Device d, ArrayView<float> x, ArrayView<float> y, ArrayView<int> indices, Pool2dShape s) =>
+        d.ForEach(s.OutputCount, new MaxForwardBody(x, y, indices, s));
 
     /// <summary>gradIn [Planes, H, W] from gradOut and the forward's indices [Planes, OutH, OutW].</summary>
     public static void MaxBackward(Device d, ArrayView<float> gradOut, ArrayView<int> indices, ArrayView<float> gradIn,
-        Pool2dShape s)
-    {
-        if (d.NativeCpu && NativePooling.Handles(s))
-        {
-            NativePooling.MaxBackward(d, gradOut, indices, gradIn, s);
-            return;
-        }
-        var (config, range) = d.Elements((int)gradIn.Length);
-        d.Kernel<ElementRange, ArrayView<float>, ArrayView<int>, ArrayView<float>, Pool2dShape>(MaxBackwardKernel)(
-            config, range, gradOut, indices, gradIn, s);
-    }
+        Pool2dShape s) =>
+        d.ForEach((int)gradIn.Length, new MaxBackwardBody(gradOut, indices, gradIn, s));
 }

@@ -8,41 +8,30 @@ namespace QSparse.Kernels;
 /// clipped straight-through gradient, and the decimal-bit search: the squared quantization error of
 /// every candidate d for every channel in one launch, then an argmin per channel.
 /// </summary>
-public static class QuantizeKernels
+static class IlgpuQuantize
 {
 
-    static void ForwardKernel(ElementRange r, ArrayView<float> x, ArrayView<float> decimals, ArrayView<float> y,
-        ChannelShape s, QuantizeParams q)
+    internal readonly struct ForwardBody(ArrayView<float> x, ArrayView<float> decimals, ArrayView<float> y, ChannelShape s, QuantizeParams q) : IElementBody
     {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
+        public void Run(int i)
         {
-            int i = r.Element(t, j);
-            if (i < 0) return;
             y[i] = q.Apply(x[i], decimals[s.ChannelOf(i)]);
         }
     }
 
-    static void BackwardKernel(ElementRange r, ArrayView<float> gradOut, ArrayView<float> decimals,
-        ArrayView<float> gradIn, ChannelShape s, QuantizeParams q)
+    internal readonly struct BackwardBody(ArrayView<float> gradOut, ArrayView<float> decimals, ArrayView<float> gradIn, ChannelShape s, QuantizeParams q) : IElementBody
     {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
+        public void Run(int i)
         {
-            int i = r.Element(t, j);
-            if (i < 0) return;
             gradIn[i] = q.ClipGradient(gradOut[i], decimals[s.ChannelOf(i)]);
         }
     }
 
     /// <summary>Copies x ([outer, C, inner]) into channel-major rows y[c, offset + k], rows of <paramref name="rowLength"/>.</summary>
-    static void GatherKernel(ElementRange r, ArrayView<float> x, ArrayView<float> y, ChannelShape s, int rowLength, int offset)
+    internal readonly struct GatherBody(ArrayView<float> x, ArrayView<float> y, ChannelShape s, int rowLength, int offset) : IElementBody
     {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
+        public void Run(int i)
         {
-            int i = r.Element(t, j);
-            if (i < 0) return;
             int c = s.ChannelOf(i), n = i / (s.Channels * s.Inner);
             y[c * rowLength + offset + n * s.Inner + i % s.Inner] = x[i];
         }
@@ -53,15 +42,12 @@ public static class QuantizeKernels
     /// over one contiguous part of the segment, summed in double. Candidates vary fastest so a thread's
     /// consecutive items re-read the same part from cache.
     /// </summary>
-    static void SearchErrorKernel(ElementRange r, ArrayView<float> x, ArrayView<float> bounds, ArrayView<double> partial,
-        SearchShape s, QuantizeParams q)
+    internal readonly struct SearchErrorBody(ArrayView<float> x, ArrayView<float> bounds, ArrayView<double> partial,
+        SearchShape s, QuantizeParams q) : IElementBody
     {
-        int t = Grid.GlobalIndex.X;
-        int chunk = (s.Length + s.Splits - 1) / s.Splits;
-        for (int j = 0; j < r.PerThread; j++)
+        public void Run(int item)
         {
-            int item = r.Element(t, j);
-            if (item < 0) return;
+            int chunk = (s.Length + s.Splits - 1) / s.Splits;
             int candidate = item % s.Candidates, part = item / s.Candidates;
             int segment = part / s.Splits, split = part - segment * s.Splits;
             int begin = split * chunk, end = begin + chunk < s.Length ? begin + chunk : s.Length;
@@ -81,13 +67,10 @@ public static class QuantizeKernels
     }
 
     /// <summary>Per segment: sums the splits in a fixed order and keeps the first (smallest) d of least error.</summary>
-    static void ArgMinKernel(ElementRange r, ArrayView<double> partial, ArrayView<float> decimals, SearchShape s)
+    internal readonly struct ArgMinBody(ArrayView<double> partial, ArrayView<float> decimals, SearchShape s) : IElementBody
     {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
+        public void Run(int segment)
         {
-            int segment = r.Element(t, j);
-            if (segment < 0) return;
             double best = double.PositiveInfinity;
             int bestCandidate = 0;
             for (int c = 0; c < s.Candidates; c++)
@@ -108,43 +91,21 @@ public static class QuantizeKernels
 
     /// <summary>y = Q(x) with decimals[channel of i] fractional bits.</summary>
     public static void Forward(Device d, ArrayView<float> x, ArrayView<float> decimals, ArrayView<float> y,
-        ChannelShape shape, QuantizeParams q)
-    {
-        if (d.NativeCpu)
-        {
-            NativeQuantize.Forward(d, x, decimals, y, shape, q);
-            return;
-        }
-        var (config, range) = d.Elements((int)y.Length);
-        d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelShape, QuantizeParams>(
-            ForwardKernel)(config, range, x, decimals, y, shape, q);
-    }
+        ChannelShape shape, QuantizeParams q) =>
+        d.ForEach((int)y.Length, new ForwardBody(x, decimals, y, shape, q));
 
     /// <summary>gradIn = clamp(gradOut, Min·2^-d, Max·2^-d) with each element's channel's d.</summary>
     public static void Backward(Device d, ArrayView<float> gradOut, ArrayView<float> decimals, ArrayView<float> gradIn,
-        ChannelShape shape, QuantizeParams q)
-    {
-        if (d.NativeCpu)
-        {
-            NativeQuantize.Backward(d, gradOut, decimals, gradIn, shape, q);
-            return;
-        }
-        var (config, range) = d.Elements((int)gradIn.Length);
-        d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelShape, QuantizeParams>(
-            BackwardKernel)(config, range, gradOut, decimals, gradIn, shape, q);
-    }
+        ChannelShape shape, QuantizeParams q) =>
+        d.ForEach((int)gradIn.Length, new BackwardBody(gradOut, decimals, gradIn, shape, q));
 
     /// <summary>
     /// Writes x (shape [outer, C, inner] as <paramref name="shape"/>) into columns
     /// [offset, offset + outer·inner) of the channel-major rows y [C, rowLength].
     /// </summary>
     public static void GatherChannels(Device d, ArrayView<float> x, ArrayView<float> y, ChannelShape shape,
-        int rowLength, int offset)
-    {
-        var (config, range) = d.Elements((int)x.Length);
-        d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ChannelShape, int, int>(GatherKernel)(
-            config, range, x, y, shape, rowLength, offset);
-    }
+        int rowLength, int offset) =>
+        d.ForEach((int)x.Length, new GatherBody(x, y, shape, rowLength, offset));
 
     /// <summary>
     /// For each of the <paramref name="segments"/> rows of x [segments, length], writes to decimals [segments]
@@ -166,11 +127,8 @@ public static class QuantizeKernels
             var partial = partialBuffer.As<double>(items);
             // A dummy bounds view when unsaturated: the kernel never reads it.
             var b = bounds ?? x.SubView(0, 1);
-            var (c1, r1) = d.Elements((int)items);
-            d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<double>, SearchShape, QuantizeParams>(
-                SearchErrorKernel)(c1, r1, x, b, partial, s, q);
-            var (c2, r2) = d.Elements(segments);
-            d.Kernel<ElementRange, ArrayView<double>, ArrayView<float>, SearchShape>(ArgMinKernel)(c2, r2, partial, decimals, s);
+            d.ForEach((int)items, new SearchErrorBody(x, b, partial, s, q));
+            d.ForEach(segments, new ArgMinBody(partial, decimals, s));
         }
         finally
         {

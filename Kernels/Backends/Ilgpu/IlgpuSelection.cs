@@ -11,17 +11,14 @@ namespace QSparse.Kernels;
 /// one-thread-per-query kernel picks the bin holding the wanted rank. Nothing is sorted and nothing
 /// leaves the device.
 /// </summary>
-public static class SelectionKernels
+static class IlgpuSelection
 {
     const int Bins = 256, DigitBits = 8, Passes = 4;
 
-    static void InitKernel(ElementRange r, ArrayView<int> ranks, ArrayView<uint> prefix, ArrayView<int> remaining, int rankCount)
+    internal readonly struct InitBody(ArrayView<int> ranks, ArrayView<uint> prefix, ArrayView<int> remaining, int rankCount) : IElementBody
     {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
+        public void Run(int q)
         {
-            int q = r.Element(t, j);
-            if (q < 0) return;
             prefix[q] = 0;
             remaining[q] = ranks[q % rankCount];
         }
@@ -31,9 +28,9 @@ public static class SelectionKernels
     /// Counts, per query, the current digit of every key of its row that matches the query's prefix.
     /// Thread t adds into histogram copy t % Copies: on the CPU each thread owns one and skips atomics.
     /// </summary>
-    static void HistogramKernel<TKeys>(ElementRange r, TKeys keys, ArrayView<uint> prefix, ArrayView<int> histogram,
-        SelectPass p) where TKeys : struct, ISelectKeys
+    static void HistogramKernel<TKeys>(HistogramArgs<TKeys> args) where TKeys : struct, ISelectKeys
     {
+        var (r, keys, prefix, histogram, p) = args;
         int t = Grid.GlobalIndex.X;
         int copyBase = t % p.Copies * p.Queries;
         for (int j = 0; j < r.PerThread; j++)
@@ -55,15 +52,14 @@ public static class SelectionKernels
         }
     }
 
+    internal readonly record struct HistogramArgs<TKeys>(ElementRange Range, TKeys Keys, ArrayView<uint> Prefix,
+        ArrayView<int> Histogram, SelectPass Pass) where TKeys : struct, ISelectKeys;
+
     /// <summary>Per query: the bin holding its remaining rank becomes the next digit; clears the bins it read.</summary>
-    static void ChooseKernel(ElementRange r, ArrayView<int> histogram, ArrayView<uint> prefix, ArrayView<int> remaining,
-        SelectPass p)
+    internal readonly struct ChooseBody(ArrayView<int> histogram, ArrayView<uint> prefix, ArrayView<int> remaining, SelectPass p) : IElementBody
     {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
+        public void Run(int q)
         {
-            int q = r.Element(t, j);
-            if (q < 0) return;
             int need = remaining[q], before = 0, digit = -1;
             for (int b = 0; b < Bins; b++)
             {
@@ -92,14 +88,10 @@ public static class SelectionKernels
     /// (above) interpolated by weights[f] as torch.lerp; NaN when NanCheck names the row's maximum and
     /// it is NaN, as torch.quantile. NOTE: equal ranks return the value itself, so infinities survive.
     /// </summary>
-    static void InterpolateKernel(ElementRange r, ArrayView<uint> selected, ArrayView<int> plan, ArrayView<float> weights,
-        ArrayView<float> output, InterpolateShape s)
+    internal readonly struct InterpolateBody(ArrayView<uint> selected, ArrayView<int> plan, ArrayView<float> weights, ArrayView<float> output, InterpolateShape s) : IElementBody
     {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
+        public void Run(int o)
         {
-            int o = r.Element(t, j);
-            if (o < 0) return;
             int row = o / s.Fractions, f = o - row * s.Fractions, q0 = row * s.Ranks;
             int below = plan[s.Ranks + f], above = plan[s.Ranks + s.Fractions + f];
             float a = FloatKeys.FromKey(selected[q0 + below]);
@@ -130,18 +122,15 @@ public static class SelectionKernels
             var remaining = remainingBuffer.As<int>(queries);
             var histogram = histogramBuffer.As<int>((long)copies * queries * Bins);
             CopyKernels.Fill(d, histogram, 0);
-            var (cq, rq) = d.Elements(queries);
-            d.Kernel<ElementRange, ArrayView<int>, ArrayView<uint>, ArrayView<int>, int>(InitKernel)(
-                cq, rq, ranks, selected, remaining, rankCount);
-            var histogramKernel = d.Kernel<ElementRange, TKeys, ArrayView<uint>, ArrayView<int>, SelectPass>(HistogramKernel);
-            var chooseKernel = d.Kernel<ElementRange, ArrayView<int>, ArrayView<uint>, ArrayView<int>, SelectPass>(ChooseKernel);
+            d.ForEach(queries, new InitBody(ranks, selected, remaining, rankCount));
+            var histogramKernel = d.Kernel<HistogramArgs<TKeys>>(HistogramKernel);
             for (int pass = 0; pass < Passes; pass++)
             {
                 int shift = 32 - DigitBits * (pass + 1);
                 uint mask = pass == 0 ? 0u : 0xFFFFFFFFu << (32 - DigitBits * pass);
                 var p = new SelectPass(segments, length, rankCount, copies, exclusive, shift, mask);
-                histogramKernel(config, range, keys, selected, histogram, p);
-                chooseKernel(cq, rq, histogram, selected, remaining, p);
+                histogramKernel(config, new HistogramArgs<TKeys>(range, keys, selected, histogram, p));
+                d.ForEach(queries, new ChooseBody(histogram, selected, remaining, p));
             }
         }
         finally
@@ -161,8 +150,6 @@ public static class SelectionKernels
         ArrayView<float> output, int segments, int ranks, int nanCheck)
     {
         int fractions = (int)weights.Length;
-        var (config, range) = d.Elements(segments * fractions);
-        d.Kernel<ElementRange, ArrayView<uint>, ArrayView<int>, ArrayView<float>, ArrayView<float>, InterpolateShape>(
-            InterpolateKernel)(config, range, selected, plan, weights, output, new InterpolateShape(segments, ranks, fractions, nanCheck));
+        d.ForEach(segments * fractions, new InterpolateBody(selected, plan, weights, output, new InterpolateShape(segments, ranks, fractions, nanCheck)));
     }
 }
