@@ -15,7 +15,9 @@ static class IlgpuBatchNorm
     /// Batch mean and BIASED variance per channel; when <paramref name="update"/> is 1 also
     /// running = (1 - momentum)·running + momentum·stat, in place.
     /// </summary>
-    internal readonly struct StatsBody(ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var, ArrayView<float> runningMean, ArrayView<float> runningVar, ChannelShape s, float momentum, int update) : IElementBody
+    internal readonly struct StatsBody(ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
+        ArrayView<float> runningMean, ArrayView<float> runningVar, ChannelShape s, float momentum, int update)
+        : IElementBody
     {
         public void Run(int c)
         {
@@ -43,7 +45,8 @@ static class IlgpuBatchNorm
     }
 
     /// <summary>y = (x - mean)/sqrt(var + eps)·weight + bias, per channel.</summary>
-    internal readonly struct NormalizeBody(ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var, ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps) : IElementBody
+    internal readonly struct NormalizeBody(ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
+        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps) : IElementBody
     {
         public void Run(int i)
         {
@@ -54,7 +57,9 @@ static class IlgpuBatchNorm
     }
 
     /// <summary>Per channel: sum(gradOut) (the bias gradient) and sum(gradOut·x̂) (the weight gradient).</summary>
-    internal readonly struct ChannelGradBody(ArrayView<float> x, ArrayView<float> gradOut, ArrayView<float> mean, ArrayView<float> var, ArrayView<float> gradWeight, ArrayView<float> gradBias, ChannelShape s, float eps) : IElementBody
+    internal readonly struct ChannelGradBody(ArrayView<float> x, ArrayView<float> gradOut, ArrayView<float> mean,
+        ArrayView<float> var, ArrayView<float> gradWeight, ArrayView<float> gradBias, ChannelShape s, float eps)
+        : IElementBody
     {
         public void Run(int c)
         {
@@ -75,7 +80,9 @@ static class IlgpuBatchNorm
     /// gradIn = weight·invstd·(gradOut - centre·(mean(gradOut) + x̂·mean(gradOut·x̂))). centre is 1 in
     /// training (the statistics depend on x) and 0 in evaluation (a plain affine map).
     /// </summary>
-    internal readonly struct InputGradBody(ArrayView<float> x, ArrayView<float> gradOut, ArrayView<float> mean, ArrayView<float> var, ArrayView<float> weight, ArrayView<float> gradWeight, ArrayView<float> gradBias, ArrayView<float> gradIn, ChannelShape s, float eps, float centre) : IElementBody
+    internal readonly struct InputGradBody(ArrayView<float> x, ArrayView<float> gradOut, ArrayView<float> mean,
+        ArrayView<float> var, ArrayView<float> weight, ArrayView<float> gradWeight, ArrayView<float> gradBias,
+        ArrayView<float> gradIn, ChannelShape s, float eps, float centre) : IElementBody
     {
         public void Run(int i)
         {

@@ -42,7 +42,8 @@ static class IlgpuConv
     /// The adjoint of <see cref="Im2ColBody"/>: x[n, c, h, w] = Σ col[(c, ki, kj), (n, oh, ow)] over
     /// every (ki, kj) whose tap lands on (h, w), added onto x when <paramref name="accumulate"/> is 1.
     /// </summary>
-    internal readonly struct Col2ImBody(ArrayView<float> col, ArrayView<float> x, ConvGeometry g, int accumulate) : IElementBody
+    internal readonly struct Col2ImBody(ArrayView<float> col, ArrayView<float> x, ConvGeometry g, int accumulate)
+        : IElementBody
     {
         public void Run(int i)
         {

@@ -7,7 +7,8 @@ namespace QSparse.Kernels;
 static class IlgpuPooling
 {
     /// <summary>y = the window maximum; indices = its position h·W + w in the plane.</summary>
-    internal readonly struct MaxForwardBody(ArrayView<float> x, ArrayView<float> y, ArrayView<int> indices, Pool2dShape s) : IElementBody
+    internal readonly struct MaxForwardBody(ArrayView<float> x, ArrayView<float> y, ArrayView<int> indices,
+        Pool2dShape s) : IElementBody
     {
         public void Run(int o)
         {
@@ -45,7 +46,8 @@ static class IlgpuPooling
     /// gradIn at (h, w) sums gradOut over the windows that contain it and chose it, visiting them in a
     /// fixed order: each input position gathers instead of each window scattering.
     /// </summary>
-    internal readonly struct MaxBackwardBody(ArrayView<float> gradOut, ArrayView<int> indices, ArrayView<float> gradIn, Pool2dShape s) : IElementBody
+    internal readonly struct MaxBackwardBody(ArrayView<float> gradOut, ArrayView<int> indices,
+        ArrayView<float> gradIn, Pool2dShape s) : IElementBody
     {
         public void Run(int i)
         {

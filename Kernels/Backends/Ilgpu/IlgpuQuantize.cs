@@ -10,25 +10,21 @@ namespace QSparse.Kernels;
 /// </summary>
 static class IlgpuQuantize
 {
-
-    internal readonly struct ForwardBody(ArrayView<float> x, ArrayView<float> decimals, ArrayView<float> y, ChannelShape s, QuantizeParams q) : IElementBody
+    internal readonly struct ForwardBody(ArrayView<float> x, ArrayView<float> decimals, ArrayView<float> y,
+        ChannelShape s, QuantizeParams q) : IElementBody
     {
-        public void Run(int i)
-        {
-            y[i] = q.Apply(x[i], decimals[s.ChannelOf(i)]);
-        }
+        public void Run(int i) => y[i] = q.Apply(x[i], decimals[s.ChannelOf(i)]);
     }
 
-    internal readonly struct BackwardBody(ArrayView<float> gradOut, ArrayView<float> decimals, ArrayView<float> gradIn, ChannelShape s, QuantizeParams q) : IElementBody
+    internal readonly struct BackwardBody(ArrayView<float> gradOut, ArrayView<float> decimals,
+        ArrayView<float> gradIn, ChannelShape s, QuantizeParams q) : IElementBody
     {
-        public void Run(int i)
-        {
-            gradIn[i] = q.ClipGradient(gradOut[i], decimals[s.ChannelOf(i)]);
-        }
+        public void Run(int i) => gradIn[i] = q.ClipGradient(gradOut[i], decimals[s.ChannelOf(i)]);
     }
 
     /// <summary>Copies x ([outer, C, inner]) into channel-major rows y[c, offset + k], rows of <paramref name="rowLength"/>.</summary>
-    internal readonly struct GatherBody(ArrayView<float> x, ArrayView<float> y, ChannelShape s, int rowLength, int offset) : IElementBody
+    internal readonly struct GatherBody(ArrayView<float> x, ArrayView<float> y, ChannelShape s, int rowLength,
+        int offset) : IElementBody
     {
         public void Run(int i)
         {
@@ -67,7 +63,8 @@ static class IlgpuQuantize
     }
 
     /// <summary>Per segment: sums the splits in a fixed order and keeps the first (smallest) d of least error.</summary>
-    internal readonly struct ArgMinBody(ArrayView<double> partial, ArrayView<float> decimals, SearchShape s) : IElementBody
+    internal readonly struct ArgMinBody(ArrayView<double> partial, ArrayView<float> decimals, SearchShape s)
+        : IElementBody
     {
         public void Run(int segment)
         {

@@ -7,12 +7,14 @@ namespace QSparse.Kernels;
 /// <summary>The counter-based draws of <see cref="CounterRandom"/>: element i hashes (seed, offset + i).</summary>
 static class IlgpuRandom
 {
-    internal readonly struct UniformBody(ArrayView<float> y, ulong seed, ulong offset, float low, float high) : IElementBody
+    internal readonly struct UniformBody(ArrayView<float> y, ulong seed, ulong offset, float low, float high)
+        : IElementBody
     {
         public void Run(int i) => y[i] = low + (high - low) * CounterRandom.Uniform(seed, offset + (ulong)i);
     }
 
-    internal readonly struct NormalBody(ArrayView<float> y, ulong seed, ulong offset, float mean, float std) : IElementBody
+    internal readonly struct NormalBody(ArrayView<float> y, ulong seed, ulong offset, float mean, float std)
+        : IElementBody
     {
         public void Run(int i)
         {
@@ -25,7 +27,8 @@ static class IlgpuRandom
     }
 
     /// <summary>1 with probability keep, else 0, scaled by scale (dropout masks).</summary>
-    internal readonly struct BernoulliBody(ArrayView<float> y, ulong seed, ulong offset, float keep, float scale) : IElementBody
+    internal readonly struct BernoulliBody(ArrayView<float> y, ulong seed, ulong offset, float keep, float scale)
+        : IElementBody
     {
         public void Run(int i) => y[i] = CounterRandom.Bernoulli(seed, offset + (ulong)i, keep, scale);
     }

@@ -11,7 +11,8 @@ namespace QSparse.Kernels;
 /// </summary>
 static class IlgpuReduction
 {
-    internal readonly struct ReduceBody<TOp>(ArrayView<float> x, ArrayView<float> y, Broadcast outMap, Broadcast reduceMap, int reduceCount, int splits, TOp op) : IElementBody where TOp : struct, IReduceOp
+    internal readonly struct ReduceBody<TOp>(ArrayView<float> x, ArrayView<float> y, Broadcast outMap,
+        Broadcast reduceMap, int reduceCount, int splits, TOp op) : IElementBody where TOp : struct, IReduceOp
     {
         public void Run(int item)
         {

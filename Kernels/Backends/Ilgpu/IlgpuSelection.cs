@@ -15,7 +15,8 @@ static class IlgpuSelection
 {
     const int Bins = 256, DigitBits = 8, Passes = 4;
 
-    internal readonly struct InitBody(ArrayView<int> ranks, ArrayView<uint> prefix, ArrayView<int> remaining, int rankCount) : IElementBody
+    internal readonly struct InitBody(ArrayView<int> ranks, ArrayView<uint> prefix, ArrayView<int> remaining,
+        int rankCount) : IElementBody
     {
         public void Run(int q)
         {
@@ -56,7 +57,8 @@ static class IlgpuSelection
         ArrayView<int> Histogram, SelectPass Pass) where TKeys : struct, ISelectKeys;
 
     /// <summary>Per query: the bin holding its remaining rank becomes the next digit; clears the bins it read.</summary>
-    internal readonly struct ChooseBody(ArrayView<int> histogram, ArrayView<uint> prefix, ArrayView<int> remaining, SelectPass p) : IElementBody
+    internal readonly struct ChooseBody(ArrayView<int> histogram, ArrayView<uint> prefix, ArrayView<int> remaining,
+        SelectPass p) : IElementBody
     {
         public void Run(int q)
         {
@@ -88,7 +90,8 @@ static class IlgpuSelection
     /// (above) interpolated by weights[f] as torch.lerp; NaN when NanCheck names the row's maximum and
     /// it is NaN, as torch.quantile. NOTE: equal ranks return the value itself, so infinities survive.
     /// </summary>
-    internal readonly struct InterpolateBody(ArrayView<uint> selected, ArrayView<int> plan, ArrayView<float> weights, ArrayView<float> output, InterpolateShape s) : IElementBody
+    internal readonly struct InterpolateBody(ArrayView<uint> selected, ArrayView<int> plan,
+        ArrayView<float> weights, ArrayView<float> output, InterpolateShape s) : IElementBody
     {
         public void Run(int o)
         {
@@ -150,6 +153,7 @@ static class IlgpuSelection
         ArrayView<float> output, int segments, int ranks, int nanCheck)
     {
         int fractions = (int)weights.Length;
-        d.ForEach(segments * fractions, new InterpolateBody(selected, plan, weights, output, new InterpolateShape(segments, ranks, fractions, nanCheck)));
+        var shape = new InterpolateShape(segments, ranks, fractions, nanCheck);
+        d.ForEach(segments * fractions, new InterpolateBody(selected, plan, weights, output, shape));
     }
 }
