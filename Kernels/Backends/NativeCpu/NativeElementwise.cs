@@ -48,7 +48,6 @@ static unsafe class NativeElementwise
     static void Broadcasting<TOp, TOut, TStore>(nint pa, nint pb, nint py, int length, Broadcast map, TOp op)
         where TOp : struct, IBinaryOp where TOut : unmanaged where TStore : struct, IConvertOp<float, TOut>
     {
-        var store = default(TStore);
         if (map.Contiguous != 0)
         {
             NativeLoops.For(length, (begin, end) =>
@@ -58,7 +57,7 @@ static unsafe class NativeElementwise
                 if (typeof(TOut) == typeof(float) && TryVector<TOp>(xa + begin, 1, xb + begin, 1, (float*)ys + begin, end - begin))
                     return;
                 for (int i = begin; i < end; i++)
-                    ys[i] = store.Apply(op.Apply(xa[i], xb[i]));
+                    ys[i] = default(TStore).Apply(op.Apply(xa[i], xb[i]));
             });
             return;
         }
@@ -77,7 +76,7 @@ static unsafe class NativeElementwise
                 if (typeof(TOut) == typeof(float) && TryVector<TOp>(xa + ia, sa, xb + ib, sb, (float*)yr, inner))
                     continue;
                 for (int k = 0; k < inner; k++)
-                    yr[k] = store.Apply(op.Apply(xa[ia + k * sa], xb[ib + k * sb]));
+                    yr[k] = default(TStore).Apply(op.Apply(xa[ia + k * sa], xb[ib + k * sb]));
             }
         });
     }
