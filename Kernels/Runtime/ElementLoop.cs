@@ -5,6 +5,8 @@ namespace QSparse.Kernels;
 /// <summary>
 /// The work of one element (or item) i of a launch: a struct of views and parameters whose
 /// <see cref="Run"/> the shared loop of <see cref="Device.ForEach{TBody}"/> calls for each i it owns.
+/// NOTE: bodies are internal, never private: ILGPU's CPU accelerator emits its launchers into the
+/// ILGPURuntime assembly, which sees this assembly's internals only (InternalsVisibleTo).
 /// </summary>
 public interface IElementBody
 {
