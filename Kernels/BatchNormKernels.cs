@@ -1,172 +1,37 @@
 using ILGPU;
-using ILGPU.Algorithms;
-using ILGPU.Runtime;
 
 namespace QSparse.Kernels;
 
 /// <summary>
-/// Batch normalisation: per-channel statistics (one thread per channel, a fixed summation order),
-/// the element-wise affine normalisation, and the two backward passes. NOTE: per-channel sums are
-/// accumulated in double, as PyTorch's CPU kernels do for float inputs.
+/// Batch normalisation: per-channel statistics, the element-wise affine normalisation, and the two
+/// backward passes. NOTE: per-channel sums are accumulated in double, as PyTorch's CPU kernels do for
+/// float inputs, in a fixed order per channel.
 /// </summary>
 public static class BatchNormKernels
 {
     /// <summary>
-    /// Batch mean and BIASED variance per channel; when <paramref name="update"/> is 1 also
-    /// running = (1 - momentum)·running + momentum·stat, in place.
-    /// </summary>
-    static void StatsKernel(ElementRange r, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
-        ArrayView<float> runningMean, ArrayView<float> runningVar, ChannelShape s, float momentum, int update)
-    {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
-        {
-            int c = r.Element(t, j);
-            if (c < 0) return;
-            int m = s.PerChannel;
-            double sum = 0;
-            for (int k = 0; k < m; k++)
-                sum += x[s.Offset(c, k)];
-            double mu = sum / m;
-            // Two passes: the centred sum of squares does not cancel catastrophically.
-            double squares = 0;
-            for (int k = 0; k < m; k++)
-            {
-                double dev = x[s.Offset(c, k)] - mu;
-                squares += dev * dev;
-            }
-            mean[c] = (float)mu;
-            var[c] = (float)(squares / m);
-            if (update != 0)
-            {
-                // NOTE: normalisation uses the biased variance, the running estimate the UNBIASED one (n - 1).
-                runningMean[c] = momentum * (float)mu + (1f - momentum) * runningMean[c];
-                runningVar[c] = momentum * (float)(squares / (m - 1)) + (1f - momentum) * runningVar[c];
-            }
-        }
-    }
-
-    /// <summary>y = (x - mean)/sqrt(var + eps)·weight + bias, per channel.</summary>
-    static void NormalizeKernel(ElementRange r, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
-        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps)
-    {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
-        {
-            int i = r.Element(t, j);
-            if (i < 0) return;
-            int c = s.ChannelOf(i);
-            float invStd = 1f / XMath.Sqrt(var[c] + eps);
-            y[i] = (x[i] - mean[c]) * invStd * weight[c] + bias[c];
-        }
-    }
-
-    /// <summary>Per channel: sum(gradOut) (the bias gradient) and sum(gradOut·x̂) (the weight gradient).</summary>
-    static void ChannelGradKernel(ElementRange r, ArrayView<float> x, ArrayView<float> gradOut,
-        ArrayView<float> mean, ArrayView<float> var, ArrayView<float> gradWeight, ArrayView<float> gradBias,
-        ChannelShape s, float eps)
-    {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
-        {
-            int c = r.Element(t, j);
-            if (c < 0) return;
-            float mu = mean[c];
-            double sumG = 0, sumGx = 0;
-            for (int k = 0; k < s.PerChannel; k++)
-            {
-                int o = s.Offset(c, k);
-                sumG += gradOut[o];
-                sumGx += (double)gradOut[o] * (x[o] - mu);
-            }
-            gradBias[c] = (float)sumG;
-            gradWeight[c] = (float)(sumGx / XMath.Sqrt(var[c] + (double)eps));
-        }
-    }
-
-    /// <summary>
-    /// gradIn = weight·invstd·(gradOut - centre·(mean(gradOut) + x̂·mean(gradOut·x̂))). centre is 1 in
-    /// training (the statistics depend on x) and 0 in evaluation (a plain affine map).
-    /// </summary>
-    static void InputGradKernel(ElementRange r, ArrayView<float> x, ArrayView<float> gradOut, ArrayView<float> mean,
-        ArrayView<float> var, ArrayView<float> weight, ArrayView<float> gradWeight, ArrayView<float> gradBias,
-        ArrayView<float> gradIn, ChannelShape s, float eps, float centre)
-    {
-        int t = Grid.GlobalIndex.X;
-        for (int j = 0; j < r.PerThread; j++)
-        {
-            int i = r.Element(t, j);
-            if (i < 0) return;
-            int c = s.ChannelOf(i);
-            float invStd = 1f / XMath.Sqrt(var[c] + eps);
-            float xHat = (x[i] - mean[c]) * invStd;
-            float m = s.PerChannel;
-            float shift = centre * (gradBias[c] / m + xHat * gradWeight[c] / m);
-            gradIn[i] = weight[c] * invStd * (gradOut[i] - shift);
-        }
-    }
-
-    static void IncrementKernel(ElementRange r, ArrayView<long> counter)
-    {
-        if (r.Element(Grid.GlobalIndex.X, 0) == 0)
-            counter[0] += 1;
-    }
-
-    /// <summary>
-    /// Batch statistics of x (<paramref name="s"/>) into mean and var ([C]); updates the running
-    /// statistics in place when <paramref name="update"/> (they are ignored otherwise).
+    /// Batch mean and BIASED variance of x (<paramref name="s"/>) into mean and var ([C]); when
+    /// <paramref name="update"/> also running = (1 - momentum)·running + momentum·stat in place, with the
+    /// UNBIASED variance (n - 1) as PyTorch (the running views are ignored otherwise).
     /// </summary>
     public static void Stats(Device d, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
-        ArrayView<float> runningMean, ArrayView<float> runningVar, ChannelShape s, float momentum, bool update)
-    {
-        if (d.NativeCpu)
-        {
-            NativeBatchNorm.Stats(d, x, mean, var, runningMean, runningVar, s, momentum, update);
-            return;
-        }
-        var (config, range) = d.Elements(s.Channels);
-        d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ChannelShape, float, int>(StatsKernel)(config, range, x, mean, var, runningMean, runningVar, s, momentum,
-            update ? 1 : 0);
-    }
+        ArrayView<float> runningMean, ArrayView<float> runningVar, ChannelShape s, float momentum, bool update) =>
+        d.Backend.BatchNormStats(x, mean, var, runningMean, runningVar, s, momentum, update);
 
     /// <summary>y = (x - mean)/sqrt(var + eps)·weight + bias, with x and y of shape <paramref name="s"/> and the rest [C].</summary>
     public static void Normalize(Device d, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
-        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps)
-    {
-        if (d.NativeCpu)
-        {
-            NativeBatchNorm.Normalize(d, x, mean, var, weight, bias, y, s, eps);
-            return;
-        }
-        var (config, range) = d.Elements((int)y.Length);
-        d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ChannelShape, float>(NormalizeKernel)(config, range, x, mean, var, weight, bias, y, s, eps);
-    }
+        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps) =>
+        d.Backend.BatchNormNormalize(x, mean, var, weight, bias, y, s, eps);
 
-    /// <summary>The weight and bias gradients ([C]), then the input gradient from them.</summary>
+    /// <summary>
+    /// The weight and bias gradients ([C]), then the input gradient from them; <paramref name="training"/>
+    /// says whether the statistics depended on x (else the normalisation is a plain affine map).
+    /// </summary>
     public static void Backward(Device d, ArrayView<float> x, ArrayView<float> gradOut, ArrayView<float> mean,
         ArrayView<float> var, ArrayView<float> weight, ArrayView<float> gradWeight, ArrayView<float> gradBias,
-        ArrayView<float> gradIn, ChannelShape s, float eps, bool training)
-    {
-        if (d.NativeCpu)
-        {
-            NativeBatchNorm.Backward(d, x, gradOut, mean, var, weight, gradWeight, gradBias, gradIn, s, eps, training);
-            return;
-        }
-        var (c1, r1) = d.Elements(s.Channels);
-        d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ChannelShape, float>(ChannelGradKernel)(c1, r1, x, gradOut, mean, var, gradWeight, gradBias, s, eps);
-        var (c2, r2) = d.Elements((int)gradIn.Length);
-        d.Kernel<ElementRange, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelShape, float, float>(InputGradKernel)(
-            c2, r2, x, gradOut, mean, var, weight, gradWeight, gradBias, gradIn, s, eps, training ? 1f : 0f);
-    }
+        ArrayView<float> gradIn, ChannelShape s, float eps, bool training) =>
+        d.Backend.BatchNormBackward(x, gradOut, mean, var, weight, gradWeight, gradBias, gradIn, s, eps, training);
 
     /// <summary>counter[0] += 1 on the device (num_batches_tracked).</summary>
-    public static void Increment(Device d, ArrayView<long> counter)
-    {
-        var (config, range) = d.Elements(1);
-        d.Kernel<ElementRange, ArrayView<long>>(IncrementKernel)(config, range, counter);
-    }
+    public static void Increment(Device d, ArrayView<long> counter) => d.Backend.Increment(counter);
 }

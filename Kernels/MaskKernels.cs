@@ -1,65 +1,17 @@
 using ILGPU;
-using ILGPU.Runtime;
 
 namespace QSparse.Kernels;
 
-/// <summary>Bool-mask kernels of the pruning callbacks.</summary>
+/// <summary>Bool-mask ops of the pruning callbacks.</summary>
 public static class MaskKernels
 {
-    static void CountOffKernel(ElementRange r, ArrayView<byte> mask, ArrayView<int> count)
-    {
-        int t = Grid.GlobalIndex.X, local = 0;
-        for (int j = 0; j < r.PerThread; j++)
-        {
-            int i = r.Element(t, j);
-            if (i < 0) break;
-            if (mask[i] == 0) local++;
-        }
-        Atomic.Add(ref count[0], local);
-    }
-
-    /// <summary>Switches off every entry whose key is at most the selected threshold key.</summary>
-    static void SwitchOffKernel(ElementRange r, ArrayView<byte> mask, RandomMaskKeys keys, ArrayView<uint> threshold)
-    {
-        int t = Grid.GlobalIndex.X;
-        uint limit = threshold[0];
-        for (int j = 0; j < r.PerThread; j++)
-        {
-            int i = r.Element(t, j);
-            if (i < 0) return;
-            if (keys.Key(i) <= limit) mask[i] = 0;
-        }
-    }
-
     /// <summary>count[0] = the number of zero entries of mask.</summary>
-    public static void CountOff(Device d, ArrayView<byte> mask, ArrayView<int> count)
-    {
-        CopyKernels.Fill(d, count, 0);
-        var (config, range) = d.Elements((int)mask.Length);
-        d.Kernel<ElementRange, ArrayView<byte>, ArrayView<int>>(CountOffKernel)(config, range, mask, count);
-    }
+    public static void CountOff(Device d, ArrayView<byte> mask, ArrayView<int> count) => d.Backend.CountOff(mask, count);
 
     /// <summary>
     /// Switches off the <paramref name="count"/> on entries of mask with the smallest random keys
     /// (salted by <paramref name="salt1"/>, <paramref name="salt2"/>); 1 ≤ count ≤ on entries.
     /// </summary>
-    public static void SwitchOffRandom(Device d, ArrayView<byte> mask, int count, uint salt1, uint salt2)
-    {
-        var keys = new RandomMaskKeys(mask, salt1, salt2);
-        var scratch = d.Pool.Rent(2 * sizeof(int));
-        try
-        {
-            var rank = scratch.As<int>(2).SubView(0, 1);
-            var threshold = scratch.As<uint>(2).SubView(1, 1);
-            CopyKernels.Fill(d, rank, count - 1);
-            SelectionKernels.Select(d, keys, 1, (int)mask.Length, rank, threshold);
-            var (config, range) = d.Elements((int)mask.Length);
-            d.Kernel<ElementRange, ArrayView<byte>, RandomMaskKeys, ArrayView<uint>>(SwitchOffKernel)(
-                config, range, mask, keys, threshold);
-        }
-        finally
-        {
-            d.Pool.Return(scratch);
-        }
-    }
+    public static void SwitchOffRandom(Device d, ArrayView<byte> mask, int count, uint salt1, uint salt2) =>
+        d.Backend.SwitchOffRandom(mask, count, salt1, salt2);
 }

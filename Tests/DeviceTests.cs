@@ -60,6 +60,13 @@ public class DeviceSelectionTests
     }
 
     [Test]
+    public void EachCpuDeviceGetsItsBackend()
+    {
+        Assert.That(Accelerators.Get("cpu-accelerator").Backend.GetType(), Is.EqualTo(typeof(Backend)));
+        Assert.That(Accelerators.Get("cpu").Backend.Name, Is.EqualTo(NativeCpuBackend.Supported ? "native-cpu" : "ilgpu"));
+    }
+
+    [Test]
     public void CpuAcceleratorUsesOneMultiprocessorPerCore() =>
         Assert.That(Accelerators.Get("cpu").Accelerator.NumMultiprocessors, Is.EqualTo(Environment.ProcessorCount));
 }

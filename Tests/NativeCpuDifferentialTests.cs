@@ -73,6 +73,8 @@ public class NativeCpuDifferentialTests
     [Test] public void MatMulBlockedTransposedB() => Agree(x => Tensor.MatMul(x[0], x[1], false, true), Math.Sqrt(333), [203, 333], [37, 333]);
 
     [Test] public void BroadcastArithmetic() => Agree(x => (x[0] * x[1] + x[2]).Relu(), [3, 5, 7], [5, 1], [7]);
+    // Maximum's gradient picks with a broadcast comparison (the native Compare).
+    [Test] public void MaximumBroadcast() => Agree(x => x[0].Maximum(x[1]), [3, 5, 7], [5, 1]);
     [Test] public void PermuteAndSum() => Agree(x => x[0].Permute(2, 0, 1).Sum([0, 2]), [4, 5, 9]);
     [Test] public void FullSum() => Agree(x => x[0].Sum().Reshape(1), [301, 257]);
 

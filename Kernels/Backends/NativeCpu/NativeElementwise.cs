@@ -6,14 +6,15 @@ namespace QSparse.Kernels;
 
 /// <summary>
 /// The native path of the element-wise, copy and reduction families: the same op structs the ILGPU
-/// kernels are specialised on, applied in host loops (the JIT inlines each op into its loop).
+/// kernels are specialised on, applied in parallel host loops (the JIT inlines each op into its loop),
+/// so any op struct runs here without code of its own; the hottest ops have SIMD forms that give the
+/// same bits.
 /// </summary>
 static unsafe class NativeElementwise
 {
-    public static void Unary<TOp>(Device d, ArrayView<float> x, ArrayView<float> y, TOp op) where TOp : struct, IUnaryOp
+    public static void Unary<TOp>(HostMemory host, ArrayView<float> x, ArrayView<float> y, TOp op) where TOp : struct, IUnaryOp
     {
-        d.Synchronize();
-        nint px = x.Address(), py = y.Address();
+        nint px = host.Address(x), py = host.Address(y);
         NativeLoops.For((int)y.Length, (begin, end) =>
         {
             float* xs = (float*)px, ys = (float*)py;
@@ -29,38 +30,53 @@ static unsafe class NativeElementwise
         });
     }
 
-    public static void Binary<TOp>(Device d, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, Broadcast map, TOp op)
-        where TOp : struct, IBinaryOp
+    public static void Binary<TOp>(HostMemory host, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, Broadcast map, TOp op)
+        where TOp : struct, IBinaryOp =>
+        Broadcasting<TOp, float, Unchanged>(host.Address(a), host.Address(b), host.Address(y), (int)y.Length, map, op);
+
+    public static void Compare<TOp>(HostMemory host, ArrayView<float> a, ArrayView<float> b, ArrayView<byte> y, Broadcast map, TOp op)
+        where TOp : struct, IBinaryOp =>
+        Broadcasting<TOp, byte, ConvertOps.FloatToBool>(host.Address(a), host.Address(b), host.Address(y), (int)y.Length, map, op);
+
+    /// <summary>The stored value of a float result: the result itself.</summary>
+    readonly struct Unchanged : IConvertOp<float, float> { public float Apply(float x) => x; }
+
+    /// <summary>
+    /// y[i] = store(op(a[ia], b[ib])) for the <paramref name="length"/> outputs, (ia, ib) = map(i); float outputs
+    /// take <see cref="TryVector{TOp}"/>'s SIMD forms where they exist (the JIT drops the test for other types).
+    /// </summary>
+    static void Broadcasting<TOp, TOut, TStore>(nint pa, nint pb, nint py, int length, Broadcast map, TOp op)
+        where TOp : struct, IBinaryOp where TOut : unmanaged where TStore : struct, IConvertOp<float, TOut>
     {
-        d.Synchronize();
-        nint pa = a.Address(), pb = b.Address(), py = y.Address();
         if (map.Contiguous != 0)
         {
-            NativeLoops.For((int)y.Length, (begin, end) =>
+            NativeLoops.For(length, (begin, end) =>
             {
-                float* xa = (float*)pa, xb = (float*)pb, ys = (float*)py;
-                if (TryVector<TOp>(xa + begin, 1, xb + begin, 1, ys + begin, end - begin))
+                float* xa = (float*)pa, xb = (float*)pb;
+                TOut* ys = (TOut*)py;
+                if (typeof(TOut) == typeof(float) && TryVector<TOp>(xa + begin, 1, xb + begin, 1, (float*)ys + begin, end - begin))
                     return;
                 for (int i = begin; i < end; i++)
-                    ys[i] = op.Apply(xa[i], xb[i]);
+                    ys[i] = default(TStore).Apply(op.Apply(xa[i], xb[i]));
             });
             return;
         }
         // NOTE: one index decomposition per row of the innermost dimension, not per element.
         int inner = map.D5, sa = map.A5, sb = map.B5;
-        if (y.Length == 0)
+        if (length == 0)
             return;
-        NativeLoops.For((int)y.Length / inner, inner, (begin, end) =>
+        NativeLoops.For(length / inner, inner, (begin, end) =>
         {
-            float* xa = (float*)pa, xb = (float*)pb, ys = (float*)py;
+            float* xa = (float*)pa, xb = (float*)pb;
+            TOut* ys = (TOut*)py;
             for (int row = begin; row < end; row++)
             {
                 map.Map(row * inner, out int ia, out int ib);
-                float* yr = ys + row * inner;
-                if (TryVector<TOp>(xa + ia, sa, xb + ib, sb, yr, inner))
+                TOut* yr = ys + row * inner;
+                if (typeof(TOut) == typeof(float) && TryVector<TOp>(xa + ia, sa, xb + ib, sb, (float*)yr, inner))
                     continue;
                 for (int k = 0; k < inner; k++)
-                    yr[k] = op.Apply(xa[ia + k * sa], xb[ib + k * sb]);
+                    yr[k] = default(TStore).Apply(op.Apply(xa[ia + k * sa], xb[ib + k * sb]));
             }
         });
     }
@@ -118,10 +134,9 @@ static unsafe class NativeElementwise
         return false;
     }
 
-    public static void StridedCopy<T>(Device d, ArrayView<T> x, ArrayView<T> y, int count, Broadcast map) where T : unmanaged
+    public static void StridedCopy<T>(HostMemory host, ArrayView<T> x, ArrayView<T> y, int count, Broadcast map) where T : unmanaged
     {
-        d.Synchronize();
-        nint px = x.Address(), py = y.Address();
+        nint px = host.Address(x), py = host.Address(y);
         int inner = map.D5, sa = map.A5, sb = map.B5;
         if (count == 0)
             return;
@@ -143,11 +158,10 @@ static unsafe class NativeElementwise
         });
     }
 
-    public static void Convert<TIn, TOut, TOp>(Device d, ArrayView<TIn> x, ArrayView<TOut> y, TOp op)
+    public static void Convert<TIn, TOut, TOp>(HostMemory host, ArrayView<TIn> x, ArrayView<TOut> y, TOp op)
         where TIn : unmanaged where TOut : unmanaged where TOp : struct, IConvertOp<TIn, TOut>
     {
-        d.Synchronize();
-        nint px = x.Address(), py = y.Address();
+        nint px = host.Address(x), py = host.Address(y);
         NativeLoops.For((int)y.Length, (begin, end) =>
         {
             TIn* xs = (TIn*)px;
@@ -157,17 +171,15 @@ static unsafe class NativeElementwise
         });
     }
 
-    public static void Fill<T>(Device d, ArrayView<T> y, T value) where T : unmanaged
+    public static void Fill<T>(HostMemory host, ArrayView<T> y, T value) where T : unmanaged
     {
-        d.Synchronize();
-        nint py = y.Address();
+        nint py = host.Address(y);
         NativeLoops.For((int)y.Length, (begin, end) => new Span<T>((T*)py + begin, end - begin).Fill(value));
     }
 
-    public static void Accumulate(Device d, ArrayView<float> x, ArrayView<float> y)
+    public static void Accumulate(HostMemory host, ArrayView<float> x, ArrayView<float> y)
     {
-        d.Synchronize();
-        nint px = x.Address(), py = y.Address();
+        nint px = host.Address(x), py = host.Address(y);
         NativeLoops.For((int)y.Length, (begin, end) =>
             TensorPrimitives.Add(
                 new ReadOnlySpan<float>((float*)py + begin, end - begin),
@@ -176,11 +188,10 @@ static unsafe class NativeElementwise
     }
 
     /// <summary>The contract of <see cref="ReductionKernels"/>: one value per output, reduced over whole rows of the reduced extent.</summary>
-    public static void Reduce<TOp>(Device d, ArrayView<float> x, ArrayView<float> y, int outputs, Broadcast outMap,
+    public static void Reduce<TOp>(HostMemory host, ArrayView<float> x, ArrayView<float> y, int outputs, Broadcast outMap,
         Broadcast reduceMap, int reduceCount, TOp op) where TOp : struct, IReduceOp
     {
-        d.Synchronize();
-        nint px = x.Address(), py = y.Address();
+        nint px = host.Address(x), py = host.Address(y);
         int inner = reduceMap.D5, stride = reduceMap.A5, rows = inner == 0 ? 0 : reduceCount / inner;
         // NOTE: few outputs over long reductions (a full sum) split the reduced rows per core.
         int splits = outputs >= Environment.ProcessorCount || reduceCount < (1 << 15) ? 1 : Math.Min(Environment.ProcessorCount, rows);

@@ -14,12 +14,12 @@ namespace QSparse.Kernels;
 static unsafe class NativeConv
 {
     /// <summary>y [N, OutC, OutH, OutW] = conv(x, w) + bias [OutC]: one GEMM, col never materialised.</summary>
-    public static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float>? bias, ArrayView<float> y, ConvGeometry g)
+    public static void Forward(HostMemory host, ArrayView<float> x, ArrayView<float> w, ArrayView<float>? bias, ArrayView<float> y, ConvGeometry g)
     {
-        d.Synchronize();
         // Y [OutC, (n, pixel)] = W [OutC, C·KH·KW] · col, written where y holds it.
-        WithIm2Col(x, g, tapRows: true, col => NativeGemm.Multiply(new StridedA((float*)w.Address(), g.ColRows, AxisMap.Plain(1)), col,
-            new GemmOutput((float*)y.Address(), g.OutPixels, AxisMap.ImagePixels(g.OutC, g.OutPixels), Address(bias)),
+        float* ws = (float*)host.Address(w), ys = (float*)host.Address(y), b = (float*)host.Address(bias);
+        WithIm2Col(host, x, g, tapRows: true, col => NativeGemm.Multiply(new StridedA(ws, g.ColRows, AxisMap.Plain(1)), col,
+            new GemmOutput(ys, g.OutPixels, AxisMap.ImagePixels(g.OutC, g.OutPixels), b),
             g.OutC, g.ColCols, g.ColRows, 1f, 0f));
     }
 
@@ -29,9 +29,8 @@ static unsafe class NativeConv
     /// into the product and no col matrix exists. One worker owns each image: every sum runs in a fixed
     /// order, whatever the number of cores (deterministic).
     /// </summary>
-    public static void BackwardData(Device d, ArrayView<float> gy, ArrayView<float> w, ArrayView<float>? bias, ArrayView<float> x, ConvGeometry g)
+    public static void BackwardData(HostMemory host, ArrayView<float> gy, ArrayView<float> w, ArrayView<float>? bias, ArrayView<float> x, ConvGeometry g)
     {
-        d.Synchronize();
         int k = g.OutC, panels = (g.ColRows + MR - 1) / MR, pixels = g.OutPixels, plane = g.H * g.W;
         bool dense = g.PadH == 0 && g.PadW == 0;
         var packed = ArrayPool<float>.Shared.Rent(panels * MR * k);
@@ -40,11 +39,11 @@ static unsafe class NativeConv
             fixed (float* packedA = packed)
             {
                 // Wᵀ (taps × OutC): element (tap, oc) at w[oc·ColRows + tap], packed whole (it is small).
-                var wT = new StridedA((float*)w.Address(), 1, AxisMap.Plain(g.ColRows));
+                var wT = new StridedA((float*)host.Address(w), 1, AxisMap.Plain(g.ColRows));
                 for (int panel = 0; panel < panels; panel++)
                     wT.Pack(panel * MR, Math.Min(MR, g.ColRows - panel * MR), 0, k, packedA + panel * MR * k);
-                float* pa = packedA, xs = (float*)x.Address(), b = Address(bias);
-                var gyByChannel = new StridedB((float*)gy.Address(), pixels, AxisMap.ImagePixels(g.OutC, pixels));
+                float* pa = packedA, xs = (float*)host.Address(x), b = (float*)host.Address(bias);
+                var gyByChannel = new StridedB((float*)host.Address(gy), pixels, AxisMap.ImagePixels(g.OutC, pixels));
                 WithTables(x, g, (taps, pixelTable) => NativeLoops.For(g.N, (long)g.ColRows * pixels, (begin, end) =>
                 {
                     var panel = ArrayPool<float>.Shared.Rent(k * NR);
@@ -124,23 +123,21 @@ static unsafe class NativeConv
     }
 
     /// <summary>gw [OutC, C, KH, KW] = GY [OutC, (n, pixel)] · colᵀ, with GY read where gy holds it.</summary>
-    public static void BackwardWeight(Device d, ArrayView<float> x, ArrayView<float> gy, ArrayView<float> gw, ConvGeometry g)
+    public static void BackwardWeight(HostMemory host, ArrayView<float> x, ArrayView<float> gy, ArrayView<float> gw, ConvGeometry g)
     {
-        d.Synchronize();
-        WithIm2Col(x, g, tapRows: false, colT => NativeGemm.Multiply(
-            new StridedA((float*)gy.Address(), g.OutPixels, AxisMap.ImagePixels(g.OutC, g.OutPixels)), colT,
-            new GemmOutput((float*)gw.Address(), g.ColRows, AxisMap.Plain(1)), g.OutC, g.ColRows, g.ColCols, 1f, 0f));
+        float* gys = (float*)host.Address(gy), gws = (float*)host.Address(gw);
+        WithIm2Col(host, x, g, tapRows: false, colT => NativeGemm.Multiply(
+            new StridedA(gys, g.OutPixels, AxisMap.ImagePixels(g.OutC, g.OutPixels)), colT,
+            new GemmOutput(gws, g.ColRows, AxisMap.Plain(1)), g.OutC, g.ColRows, g.ColCols, 1f, 0f));
     }
-
-    static float* Address(ArrayView<float>? view) => view is { } v ? (float*)v.Address() : null;
 
     /// <summary>
     /// Runs <paramref name="product"/> with the im2col matrix of <paramref name="image"/> (rows taps when
     /// <paramref name="tapRows"/>, else pixels).
     /// </summary>
-    static void WithIm2Col(ArrayView<float> image, ConvGeometry g, bool tapRows, Action<Im2ColB> product)
+    static void WithIm2Col(HostMemory host, ArrayView<float> image, ConvGeometry g, bool tapRows, Action<Im2ColB> product)
     {
-        float* x = (float*)image.Address();
+        float* x = (float*)host.Address(image);
         WithTables(image, g, (taps, pixels) =>
             product(tapRows ? new Im2ColB(x, taps, pixels, g, pixelRows: false) : new Im2ColB(x, pixels, taps, g, pixelRows: true)));
     }

@@ -10,12 +10,11 @@ namespace QSparse.Kernels;
 /// </summary>
 static unsafe class NativeOptimizers
 {
-    public static void Adadelta(Device d, ArrayView<float> param, ArrayView<float> grad, ArrayView<float> step,
+    public static void Adadelta(HostMemory host, ArrayView<float> param, ArrayView<float> grad, ArrayView<float> step,
         ArrayView<float> squareAvg, ArrayView<float> accDelta, AdadeltaParams p)
     {
-        d.Synchronize();
-        nint pp = param.Address(), pg = grad.Address(), psa = squareAvg.Address(), pad = accDelta.Address();
-        ((float*)step.Address())[0] = p.Step;
+        nint pp = host.Address(param), pg = host.Address(grad), psa = host.Address(squareAvg), pad = host.Address(accDelta);
+        ((float*)host.Address(step))[0] = p.Step;
         NativeLoops.For((int)param.Length, (begin, end) =>
         {
             float* ps = (float*)pp, gs = (float*)pg, sas = (float*)psa, ads = (float*)pad;
@@ -38,11 +37,11 @@ static unsafe class NativeOptimizers
                 Vector256.Store(AddScaled(w, -p.Lr, delta), ps + i);
             }
             for (; i < end; i++)
-                OptimizerKernels.AdadeltaUpdate(ref ps[i], gs[i], ref sas[i], ref ads[i], p);
+                OptimizerMath.AdadeltaUpdate(ref ps[i], gs[i], ref sas[i], ref ads[i], p);
         });
     }
 
-    /// <summary>a + alpha·b rounded once from double, as <c>OptimizerKernels.AddScaled</c>.</summary>
+    /// <summary>a + alpha·b rounded once from double, as <see cref="OptimizerMath.AddScaled"/>.</summary>
     static Vector256<float> AddScaled(Vector256<float> a, float alpha, Vector256<float> b)
     {
         var scale = Vector256.Create((double)alpha);

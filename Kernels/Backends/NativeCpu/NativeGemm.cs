@@ -30,9 +30,6 @@ static unsafe class NativeGemm
     /// <summary>Below this many FLOP one core is faster than waking the others.</summary>
     const long ParallelFlops = 1 << 21;
 
-    /// <summary>True where the micro-kernel's instructions exist (else the "cpu" device runs ILGPU's kernels).</summary>
-    public static bool Supported => Avx2.IsSupported && Fma.IsSupported;
-
     /// <summary>C[b] = Alpha·A[b]·B[b] + Beta·C[b] for the strided matrices of <paramref name="s"/>.</summary>
     public static void Run(float* a, float* b, float* c, GemmShape s)
     {

@@ -1,11 +1,8 @@
-using ILGPU;
-using ILGPU.Runtime;
-
 namespace QSparse.Kernels;
 
 /// <summary>
 /// Host loops for the "cpu" device's native path: contiguous chunks on all cores, over the host
-/// memory behind ILGPU's CPU buffers. Every native op first waits for kernels already launched.
+/// memory behind ILGPU's CPU buffers (reached through <see cref="HostMemory"/>).
 /// </summary>
 static class NativeLoops
 {
@@ -30,8 +27,4 @@ static class NativeLoops
         int chunk = (count + workers - 1) / workers;
         Parallel.For(0, workers, w => body(w * chunk, Math.Min(count, (w + 1) * chunk)));
     }
-
-    /// <summary>The host address of a CPU-accelerator view (valid only on CPU accelerators).</summary>
-    public static nint Address<T>(this ArrayView<T> view) where T : unmanaged =>
-        view.Length == 0 ? 0 : view.LoadEffectiveAddressAsPtr();
 }

@@ -10,11 +10,10 @@ namespace QSparse.Kernels;
 /// </summary>
 static unsafe class NativeBatchNorm
 {
-    public static void Stats(Device d, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
+    public static void Stats(HostMemory host, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
         ArrayView<float> runningMean, ArrayView<float> runningVar, ChannelShape s, float momentum, bool update)
     {
-        d.Synchronize();
-        nint px = x.Address(), pm = mean.Address(), pv = var.Address(), prm = runningMean.Address(), prv = runningVar.Address();
+        nint px = host.Address(x), pm = host.Address(mean), pv = host.Address(var), prm = host.Address(runningMean), prv = host.Address(runningVar);
         NativeLoops.For(s.Channels, s.PerChannel, (begin, end) =>
         {
             float* xs = (float*)px;
@@ -39,11 +38,10 @@ static unsafe class NativeBatchNorm
         });
     }
 
-    public static void Normalize(Device d, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
+    public static void Normalize(HostMemory host, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
         ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps)
     {
-        d.Synchronize();
-        nint px = x.Address(), pm = mean.Address(), pv = var.Address(), pw = weight.Address(), pb = bias.Address(), py = y.Address();
+        nint px = host.Address(x), pm = host.Address(mean), pv = host.Address(var), pw = host.Address(weight), pb = host.Address(bias), py = host.Address(y);
         NativeLoops.For(s.Batch * s.Channels, s.Inner, (begin, end) =>
         {
             for (int row = begin; row < end; row++)
@@ -61,13 +59,12 @@ static unsafe class NativeBatchNorm
         });
     }
 
-    public static void Backward(Device d, ArrayView<float> x, ArrayView<float> gradOut, ArrayView<float> mean,
+    public static void Backward(HostMemory host, ArrayView<float> x, ArrayView<float> gradOut, ArrayView<float> mean,
         ArrayView<float> var, ArrayView<float> weight, ArrayView<float> gradWeight, ArrayView<float> gradBias,
         ArrayView<float> gradIn, ChannelShape s, float eps, bool training)
     {
-        d.Synchronize();
-        nint px = x.Address(), pg = gradOut.Address(), pm = mean.Address(), pv = var.Address(), pw = weight.Address(),
-            pgw = gradWeight.Address(), pgb = gradBias.Address(), pgi = gradIn.Address();
+        nint px = host.Address(x), pg = host.Address(gradOut), pm = host.Address(mean), pv = host.Address(var), pw = host.Address(weight),
+            pgw = host.Address(gradWeight), pgb = host.Address(gradBias), pgi = host.Address(gradIn);
         NativeLoops.For(s.Channels, s.PerChannel, (begin, end) =>
         {
             float* xs = (float*)px, gs = (float*)pg;

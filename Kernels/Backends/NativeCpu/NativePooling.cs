@@ -14,10 +14,9 @@ static unsafe class NativePooling
     public static bool Handles(Pool2dShape s) =>
         s.StrideH == s.KernelH && s.StrideW == s.KernelW && s.PadH == 0 && s.PadW == 0 && s.DilationH == 1 && s.DilationW == 1;
 
-    public static void MaxForward(Device d, ArrayView<float> x, ArrayView<float> y, ArrayView<int> indices, Pool2dShape s)
+    public static void MaxForward(HostMemory host, ArrayView<float> x, ArrayView<float> y, ArrayView<int> indices, Pool2dShape s)
     {
-        d.Synchronize();
-        nint px = x.Address(), py = y.Address(), pi = indices.Address();
+        nint px = host.Address(x), py = host.Address(y), pi = host.Address(indices);
         NativeLoops.For(s.Planes * s.OutH, (long)s.KernelH * s.W, (begin, end) =>
         {
             for (int row = begin; row < end; row++)
@@ -98,10 +97,9 @@ static unsafe class NativePooling
         bestIndex = Vector256.ConditionalSelect(take.AsInt32(), index, bestIndex);
     }
 
-    public static void MaxBackward(Device d, ArrayView<float> gradOut, ArrayView<int> indices, ArrayView<float> gradIn, Pool2dShape s)
+    public static void MaxBackward(HostMemory host, ArrayView<float> gradOut, ArrayView<int> indices, ArrayView<float> gradIn, Pool2dShape s)
     {
-        d.Synchronize();
-        nint pg = gradOut.Address(), pi = indices.Address(), pgi = gradIn.Address();
+        nint pg = host.Address(gradOut), pi = host.Address(indices), pgi = host.Address(gradIn);
         int plane = s.H * s.W, outPlane = s.OutH * s.OutW;
         NativeLoops.For(s.Planes, (long)s.H * s.W, (begin, end) =>
         {

@@ -11,10 +11,9 @@ namespace QSparse.Kernels;
 /// </summary>
 static unsafe class NativeQuantize
 {
-    public static void Forward(Device d, ArrayView<float> x, ArrayView<float> decimals, ArrayView<float> y, ChannelShape s, QuantizeParams q)
+    public static void Forward(HostMemory host, ArrayView<float> x, ArrayView<float> decimals, ArrayView<float> y, ChannelShape s, QuantizeParams q)
     {
-        d.Synchronize();
-        nint px = x.Address(), pd = decimals.Address(), py = y.Address();
+        nint px = host.Address(x), pd = host.Address(decimals), py = host.Address(y);
         NativeLoops.For(s.Batch * s.Channels, s.Inner, (begin, end) =>
         {
             var min = Vector256.Create(q.Min);
@@ -41,10 +40,9 @@ static unsafe class NativeQuantize
         });
     }
 
-    public static void Backward(Device d, ArrayView<float> gradOut, ArrayView<float> decimals, ArrayView<float> gradIn, ChannelShape s, QuantizeParams q)
+    public static void Backward(HostMemory host, ArrayView<float> gradOut, ArrayView<float> decimals, ArrayView<float> gradIn, ChannelShape s, QuantizeParams q)
     {
-        d.Synchronize();
-        nint pg = gradOut.Address(), pd = decimals.Address(), pi = gradIn.Address();
+        nint pg = host.Address(gradOut), pd = host.Address(decimals), pi = host.Address(gradIn);
         NativeLoops.For(s.Batch * s.Channels, s.Inner, (begin, end) =>
         {
             for (int row = begin; row < end; row++)
