@@ -154,7 +154,8 @@ public sealed partial class Tensor
     public Tensor Exp() => Unary(new ExpOp(), "Exp", Reads.Result, (g, x, y) => g.Mul(y));
     public Tensor Log() => Unary(new LogOp(), "Log", Reads.Input, (g, x, y) => g.Div(x));
     public Tensor Sqrt() => Unary(new SqrtOp(), "Sqrt", Reads.Result, (g, x, y) => g.Div(y).Affine(0.5f, 0));
-    public Tensor Relu() => Unary(new ReluOp(), "Relu", Reads.Input, (g, x, y) => g.Binary(x, new ReluGradOp()));
+    /// <summary>max(x, 0): <see cref="Functional.Relu"/>.</summary>
+    public Tensor Relu() => Functional.Relu(this);
 
     public Tensor Pow(float exponent) =>
         Unary(new PowOp(exponent), "Pow", Reads.Input, (g, x, y) => g.Binary(x, new PowGradOp(exponent)));
@@ -164,10 +165,13 @@ public sealed partial class Tensor
         Unary(new ClampOp(min, max), "Clamp", Reads.Input, (g, x, y) => g.Mul(x.Unary(new InRangeOp(min, max))));
 
     /// <summary>Which of its input x and result y a unary's backward reads.</summary>
-    enum Reads { Nothing, Input, Result }
+    internal enum Reads { Nothing, Input, Result }
 
-    /// <summary>A differentiable unary; <paramref name="backward"/> maps (gradOut, x, y) to gradIn.</summary>
-    Tensor Unary<TOp>(TOp op, string name, Reads reads, Func<Tensor, Tensor, Tensor, Tensor> backward) where TOp : struct, IUnaryOp
+    /// <summary>
+    /// A differentiable element-wise op: one op struct runs on every backend; <paramref name="backward"/> maps
+    /// (gradOut, x, y) to gradIn. The layer files (activations) define theirs with it.
+    /// </summary>
+    internal Tensor Unary<TOp>(TOp op, string name, Reads reads, Func<Tensor, Tensor, Tensor, Tensor> backward) where TOp : struct, IUnaryOp
     {
         var result = Unary(op);
         var x = this;
@@ -188,7 +192,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>An op-struct binary without autograd, for backward rules.</summary>
-    Tensor Binary<TOp>(Tensor other, TOp op) where TOp : struct, IBinaryOp
+    internal Tensor Binary<TOp>(Tensor other, TOp op) where TOp : struct, IBinaryOp
     {
         var shape = ShapeUtil.BroadcastShapes(Shape, other.Shape);
         var result = Empty(Device, shape);

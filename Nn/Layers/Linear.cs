@@ -32,3 +32,25 @@ public class Linear : Module, IFoldableLayer
 
     public override string ExtraRepr() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={(Slot("bias") != null ? "True" : "False")}";
 }
+
+/// <summary>Returns its input unchanged (torch.nn.Identity); what fuse_bn leaves in place of a folded BatchNorm.</summary>
+public sealed class Identity(Device? device = null) : Module(device)
+{
+    public override Tensor Forward(Tensor input) => input;
+}
+
+public static partial class Functional
+{
+    /// <summary>x·Wᵀ + b for x of shape [..., in], W [out, in], b [out].</summary>
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
+    {
+        if (input.Shape[^1] != weight.Shape[1])
+            throw new ArgumentException(
+                $"linear: input {ShapeUtil.Format(input.Shape)} does not end in in_features = {weight.Shape[1]}", nameof(input));
+        var x = input.Rank == 2 ? input : input.Reshape(-1, input.Shape[^1]);
+        var y = Tensor.MatMul(x, weight, false, true);
+        if (bias != null)
+            y = y.Add(bias);
+        return input.Rank == 2 ? y : y.Reshape([.. input.Shape[..^1], weight.Shape[0]]);
+    }
+}

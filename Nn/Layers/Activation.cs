@@ -2,8 +2,28 @@ using QSparse.Kernels;
 
 namespace QSparse.Nn;
 
+/// <summary>max(x, 0) (torch.nn.ReLU).</summary>
+public sealed class ReLU(Device? device = null) : Module(device)
+{
+    public override Tensor Forward(Tensor input) => Functional.Relu(input);
+}
+
+/// <summary>log(softmax(x)) along <see cref="Dim"/> (torch.nn.LogSoftmax); output has the input's shape.</summary>
+public sealed class LogSoftmax(int dim, Device? device = null) : Module(device)
+{
+    public int Dim { get; } = dim;
+
+    public override Tensor Forward(Tensor input) => Functional.LogSoftmax(input, Dim);
+
+    public override string ExtraRepr() => $"dim={Dim}";
+}
+
 public static partial class Functional
 {
+    /// <summary>max(x, 0) element-wise (torch.nn.functional.relu), any shape; the gradient is 0 at x = 0, as in PyTorch.</summary>
+    public static Tensor Relu(Tensor input) =>
+        input.Unary(new ReluOp(), "Relu", Tensor.Reads.Input, (g, x, _) => g.Binary(x, new ReluGradOp()));
+
     /// <summary>
     /// log(softmax(x)) along <paramref name="dim"/> (torch.nn.functional.log_softmax), any shape;
     /// computed as (x - max) - log(sum(exp(x - max))) so large logits do not overflow.

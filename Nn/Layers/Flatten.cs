@@ -7,3 +7,9 @@ public sealed class Flatten(int startDim = 1, int endDim = -1, Device? device = 
 
     public override string ExtraRepr() => $"start_dim={startDim}, end_dim={endDim}";
 }
+
+public static partial class Functional
+{
+    /// <summary>Merges dimensions <paramref name="startDim"/>..<paramref name="endDim"/> into one (torch.flatten); a view.</summary>
+    public static Tensor Flatten(Tensor input, int startDim = 0, int endDim = -1) => input.Flatten(startDim, endDim);
+}

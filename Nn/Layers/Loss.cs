@@ -68,3 +68,13 @@ public static partial class Functional
     public static Tensor CrossEntropy(Tensor logits, Tensor target, Reduction reduction = Reduction.Mean, int ignoreIndex = -100) =>
         NllLoss(LogSoftmax(logits, 1), target, reduction, ignoreIndex);
 }
+
+/// <summary>How a loss combines its per-sample terms (PyTorch's reduction="mean" | "sum").</summary>
+public enum Reduction
+{
+    /// <summary>The average over the samples that count (those whose target is not ignored).</summary>
+    Mean,
+
+    /// <summary>The plain sum.</summary>
+    Sum,
+}
