@@ -63,6 +63,18 @@ public readonly struct PowGradOp(float exponent) : IBinaryOp
 }
 /// <summary>g where x &gt; 0, else 0: the gradient of ReLU.</summary>
 public readonly struct ReluGradOp : IBinaryOp { public float Apply(float g, float x) => x > 0f ? g : 0f; }
+/// <summary>x where x &gt; 0, else slope·x (torch's leaky_relu).</summary>
+public readonly struct LeakyReluOp(float slope) : IUnaryOp
+{
+    readonly float slope = slope;
+    public float Apply(float x) => x > 0f ? x : x * slope;
+}
+/// <summary>g where x &gt; 0, else slope·g: the gradient of LeakyReLU (slope·g at x = 0, as in PyTorch).</summary>
+public readonly struct LeakyReluGradOp(float slope) : IBinaryOp
+{
+    readonly float slope = slope;
+    public float Apply(float g, float x) => x > 0f ? g : g * slope;
+}
 
 /// <summary>Comparisons give 1 or 0 (stored as bool masks by the caller).</summary>
 public readonly struct GreaterOp : IBinaryOp { public float Apply(float a, float b) => a > b ? 1f : 0f; }

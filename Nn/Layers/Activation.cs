@@ -8,6 +8,16 @@ public sealed class ReLU(Device? device = null) : Module(device)
     public override Tensor Forward(Tensor input) => Functional.Relu(input);
 }
 
+/// <summary>x for x &gt; 0, negative_slope·x otherwise (torch.nn.LeakyReLU); any shape.</summary>
+public sealed class LeakyReLU(double negativeSlope = 0.01, Device? device = null) : Module(device)
+{
+    public double NegativeSlope { get; } = negativeSlope;
+
+    public override Tensor Forward(Tensor input) => Functional.LeakyRelu(input, NegativeSlope);
+
+    public override string ExtraRepr() => $"negative_slope={PyRepr.Float(NegativeSlope)}";
+}
+
 /// <summary>log(softmax(x)) along <see cref="Dim"/> (torch.nn.LogSoftmax); output has the input's shape.</summary>
 public sealed class LogSoftmax(int dim, Device? device = null) : Module(device)
 {
@@ -23,6 +33,16 @@ public static partial class Functional
     /// <summary>max(x, 0) element-wise (torch.nn.functional.relu), any shape; the gradient is 0 at x = 0, as in PyTorch.</summary>
     public static Tensor Relu(Tensor input) =>
         input.Unary(new ReluOp(), "Relu", Tensor.Reads.Input, (g, x, _) => g.Binary(x, new ReluGradOp()));
+
+    /// <summary>
+    /// x for x &gt; 0, <paramref name="negativeSlope"/>·x otherwise (torch.nn.functional.leaky_relu), any shape;
+    /// the gradient at x = 0 is the slope, as in PyTorch.
+    /// </summary>
+    public static Tensor LeakyRelu(Tensor input, double negativeSlope = 0.01)
+    {
+        float slope = (float)negativeSlope;
+        return input.Unary(new LeakyReluOp(slope), "LeakyRelu", Tensor.Reads.Input, (g, x, _) => g.Binary(x, new LeakyReluGradOp(slope)));
+    }
 
     /// <summary>
     /// log(softmax(x)) along <paramref name="dim"/> (torch.nn.functional.log_softmax), any shape;

@@ -31,6 +31,7 @@ public static partial class OpTable
             Check = GradientCheck.HostBackward,
             Backward = (x, g) => [HostRef.Zip(g, x[0], (gv, xv) => xv > 0 ? gv : 0)],
         };
+        yield return Unary("leaky_relu 0.2", In.AwayFromZero([2, 3, 5]), x => Functional.LeakyRelu(x, 0.2), v => v > 0 ? v : 0.2 * v);
         yield return Unary("pow 3", In.Uniform(shape), x => x.Pow(3), v => v * v * v);
         yield return Unary("pow -2 negative base", In.AwayFromZero(shape, 0.3), x => x.Pow(-2), v => 1 / (v * v));
         yield return Unary("pow 2.5", In.Positive(shape), x => x.Pow(2.5f), v => Math.Pow(v, 2.5));
