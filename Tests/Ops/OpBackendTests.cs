@@ -12,10 +12,16 @@ public class OpBackendTests
     /// </summary>
     static readonly (string Overriding, string Base)[] Backends = [("cpu", "cpu-accelerator")];
 
-    public static IEnumerable<TestCaseData> Cases()
+    /// <summary>The pairs of <see cref="Backends"/> whose two devices are both among the devices under test.</summary>
+    internal static IEnumerable<(string Overriding, string Base)> Present()
     {
         var present = Accelerators.Kinds().ToHashSet();
-        foreach (var (overriding, baseKind) in Backends.Where(b => present.Contains(b.Overriding) && present.Contains(b.Base)))
+        return Backends.Where(b => present.Contains(b.Overriding) && present.Contains(b.Base));
+    }
+
+    public static IEnumerable<TestCaseData> Cases()
+    {
+        foreach (var (overriding, baseKind) in Present())
             foreach (var data in OpTable.Cases(_ => true, overriding, baseKind))
                 yield return data;
     }
