@@ -7,7 +7,7 @@ using QSparse.Nn;
 
 namespace QSparse.Tests;
 
-/// <summary>Conv2d and ConvTranspose2d: PyTorch's numbers, finite differences, the im2col kernels and the printed form.</summary>
+/// <summary>Conv2d and ConvTranspose2d: PyTorch's numbers, the im2col kernels and the printed form (gradients: Tests/Ops).</summary>
 public partial class ConvTests(string kind) : DeviceTest(kind)
 {
     const string CasesFile = "core_cases.json";
