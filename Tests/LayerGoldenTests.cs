@@ -10,27 +10,21 @@ namespace QSparse.Tests;
 /// </summary>
 public class LayerGoldenTests(string kind) : DeviceTest(kind)
 {
-    const string CasesFile = "core_cases.json", TensorsFile = "core_cases.safetensors";
-    const double Rtol = 1e-5, Atol = 1e-4;
+    static readonly GoldenCases Cases = GoldenCases.Core;
 
     /// <summary>The names of the cases whose kind is one of <paramref name="kinds"/>.</summary>
-    public static IEnumerable<string> CasesOf(string[] kinds) =>
-        Golden.Json(CasesFile)["cases"]!.AsArray()
-            .Where(c => kinds.Contains((string?)c!["kind"]))
-            .Select(c => (string)c!["name"]!);
+    public static IEnumerable<string> CasesOf(string[] kinds) => Cases.Names(kinds);
 
-    static JsonNode Case(string name) =>
-        Golden.Json(CasesFile)["cases"]!.AsArray().Single(c => (string?)c!["name"] == name)!;
+    static JsonNode Case(string name) => Cases.Case(name);
 
-    static Dictionary<string, HostTensor> Stored => Golden.Tensors(TensorsFile);
+    static Dictionary<string, HostTensor> Stored => Cases.Stored;
 
     Tensor Load(string key) => Stored[key].ToDevice(Device);
 
     static void AssertMatches(Tensor? actual, string key)
     {
-        Assert.That(actual, Is.Not.Null, $"{key}: no tensor computed");
-        Assert.That(actual!.Shape, Is.EqualTo(Stored[key].Shape), $"{key}: shape");
-        Tolerance.AssertClose(actual.ToArray<float>(), Stored[key].AsFloats(), Rtol, Atol, key);
+        int dot = key.IndexOf('.');
+        Cases.AssertMatches(actual, key[..dot], key[(dot + 1)..]);
     }
 
     [TestCaseSource(nameof(CasesOf), [new[] { "BatchNorm1d", "BatchNorm2d" }])]
@@ -82,21 +76,12 @@ public class LayerGoldenTests(string kind) : DeviceTest(kind)
         var p = Case(name)["params"]!;
         int kernel = (int)p["kernel"]!;
         var pool = new MaxPool2d(kernel, (int?)p["stride"] ?? kernel, (int?)p["padding"] ?? 0, device: Device);
-        CheckForwardBackward(pool, name);
+        Cases.CheckLayer(Device, pool, name);
     }
 
     [TestCaseSource(nameof(CasesOf), [new[] { "LogSoftmax" }])]
     public void LogSoftmax(string name) =>
-        CheckForwardBackward(new LogSoftmax((int)Case(name)["params"]!["dim"]!, Device), name);
-
-    void CheckForwardBackward(Module layer, string name)
-    {
-        var x = Load($"{name}.x").RequiresGrad_();
-        var y = layer.Forward(x);
-        AssertMatches(y, $"{name}.y");
-        y.Backward(Load($"{name}.g"));
-        AssertMatches(x.Grad, $"{name}.dx");
-    }
+        Cases.CheckLayer(Device, new LogSoftmax((int)Case(name)["params"]!["dim"]!, Device), name);
 
     [TestCaseSource(nameof(CasesOf), [new[] { "LogSoftmax+NLLLoss", "CrossEntropyLoss" }])]
     public void Loss(string name)
@@ -109,7 +94,7 @@ public class LayerGoldenTests(string kind) : DeviceTest(kind)
             ? Functional.CrossEntropy(logits, target, reduction)
             : Functional.NllLoss(Functional.LogSoftmax(logits, 1), target, reduction);
         Assert.That(loss.Shape, Is.Empty, "a loss is a scalar");
-        Tolerance.AssertClose([(float)loss.Item()], Stored[$"{name}.loss"].AsFloats(), Rtol, Atol, $"{name}.loss");
+        Tolerance.AssertClose([(float)loss.Item()], Stored[$"{name}.loss"].AsFloats(), GoldenCases.Rtol, GoldenCases.Atol, $"{name}.loss");
         loss.Backward();
         AssertMatches(logits.Grad, $"{name}.dlogits");
     }
