@@ -11,7 +11,7 @@ namespace QSparse.Kernels;
 /// <see cref="Gemm"/> and the three convolution passes). Arguments are views and parameter structs,
 /// with the shapes in the docs of the entry points (<c>GemmKernels</c>, <c>ConvKernels</c>, ...).
 /// </summary>
-public class Backend
+public partial class Backend
 {
     /// <summary>The ILGPU kernels on <paramref name="device"/>.</summary>
     public Backend(Device device) => Device = device;

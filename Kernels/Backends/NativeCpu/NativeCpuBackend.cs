@@ -10,7 +10,7 @@ namespace QSparse.Kernels;
 /// order). Every op not overridden here runs the base backend's ILGPU kernels on the CPU accelerator.
 /// Each override reaches the buffers through <see cref="Host"/>, which first waits for those kernels.
 /// </summary>
-public sealed class NativeCpuBackend(Device device) : Backend(device)
+public sealed partial class NativeCpuBackend(Device device) : Backend(device)
 {
     /// <summary>True where the native code's instructions exist (AVX2 and FMA); elsewhere "cpu" runs the base backend.</summary>
     public static bool Supported => Avx2.IsSupported && Fma.IsSupported;
