@@ -84,6 +84,9 @@ public sealed partial class Device : IDisposable
     /// <summary>Kernels compiled so far on this device.</summary>
     public int LoadedKernels => kernels.Count;
 
+    /// <summary>The kernel methods compiled so far on this device, closed over their type arguments (e.g. to compile them for another target).</summary>
+    public IReadOnlyCollection<System.Reflection.MethodInfo> LoadedKernelMethods => kernels.Keys.ToArray();
+
     public override string ToString() => $"{Kind.Name()}: {Name}";
 
     public void Dispose()
