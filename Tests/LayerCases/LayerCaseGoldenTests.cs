@@ -28,7 +28,6 @@ public partial class LayerCaseGoldenTests(string kind) : DeviceTest(kind)
 
         "InstanceNorm2d", "GroupNorm",
 
-        "PixelShuffle", "PixelUnshuffle", "Upsample",
 
         "graph", "MSELoss", "L1Loss", "BCEWithLogitsLoss", "SmoothL1Loss", "CrossEntropyLoss",
 
