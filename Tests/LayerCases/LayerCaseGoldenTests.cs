@@ -26,7 +26,6 @@ public partial class LayerCaseGoldenTests(string kind) : DeviceTest(kind)
 
         "InstanceNorm2d", "GroupNorm",
 
-        "PixelShuffle", "PixelUnshuffle", "Upsample",
 
         "graph", "MSELoss", "L1Loss", "BCEWithLogitsLoss", "SmoothL1Loss", "CrossEntropyLoss",
 
