@@ -27,6 +27,31 @@ public sealed class Dropout : Module
     public override string ExtraRepr() => $"p={PyRepr.Float(P)}, inplace=False";
 }
 
+/// <summary>
+/// Channel-wise dropout (torch.nn.Dropout2d) of [N, C, H, W] (or [N, C, L], as PyTorch 1.13 reads a 3-d
+/// input): in training zeroes each whole channel with probability <see cref="P"/> and scales the rest by
+/// 1/(1 - p), drawing from the given generator (default <see cref="Defaults.Generator"/>); in evaluation the identity.
+/// </summary>
+public sealed class Dropout2d : Module
+{
+    readonly Generator? generator;
+
+    /// <param name="p">Drop probability of a channel, in [0, 1).</param>
+    public Dropout2d(double p = 0.5, Generator? generator = null, Device? device = null) : base(device)
+    {
+        Functional.CheckDropoutProbability(p);
+        P = p;
+        this.generator = generator;
+    }
+
+    /// <summary>The probability of zeroing a channel.</summary>
+    public double P { get; }
+
+    public override Tensor Forward(Tensor input) => Functional.Dropout2d(input, P, Training, generator);
+
+    public override string ExtraRepr() => $"p={PyRepr.Float(P)}, inplace=False";
+}
+
 public static partial class Functional
 {
     /// <summary>
@@ -39,11 +64,35 @@ public static partial class Functional
         CheckDropoutProbability(p);
         if (!training || p == 0)
             return input;
+        return input.MaskedBy(DropoutMask(input.Device, input.Shape, p, generator), "Dropout");
+    }
+
+    /// <summary>
+    /// Channel-wise dropout (torch.nn.functional.dropout2d) of [N, C, H, W] or [N, C, L]: in
+    /// <paramref name="training"/> mode each (n, c) channel is zeroed with probability <paramref name="p"/> and
+    /// the survivors scaled by 1/(1 - p), one draw per channel from <paramref name="generator"/> (default
+    /// <see cref="Defaults.Generator"/>); otherwise the input itself.
+    /// </summary>
+    /// <remarks>NOTE: PyTorch 1.13 reads a 3-d input as [N, C, L] (channel-wise 1-d dropout), not as an unbatched [C, H, W].</remarks>
+    public static Tensor Dropout2d(Tensor input, double p = 0.5, bool training = true, Generator? generator = null)
+    {
+        CheckDropoutProbability(p);
+        if (input.Rank is not (3 or 4))
+            throw new ArgumentException($"dropout2d: expected [N, C, H, W] or [N, C, L], got {ShapeUtil.Format(input.Shape)}", nameof(input));
+        if (!training || p == 0)
+            return input;
+        int[] channels = [input.Shape[0], input.Shape[1], .. Enumerable.Repeat(1, input.Rank - 2)];
+        return input.MaskedBy(DropoutMask(input.Device, channels, p, generator), "Dropout2d");
+    }
+
+    /// <summary>A float mask of <paramref name="shape"/>: 0 with probability p, else 1/(1 - p); takes one draw per element.</summary>
+    static Tensor DropoutMask(Device device, int[] shape, double p, Generator? generator)
+    {
         var g = generator ?? Defaults.Generator;
-        var mask = Tensor.Empty(input.Device, input.Shape);
+        var mask = Tensor.Empty(device, shape);
         // NOTE: the scale is 1f/(1 - p) in float, as PyTorch divides its float mask by (1 - p).
-        RandomKernels.Bernoulli(input.Device, mask.F32, g.Seed, g.Take(input.Numel), (float)(1 - p), 1f / (float)(1 - p));
-        return input.MaskedBy(mask, "Dropout");
+        RandomKernels.Bernoulli(device, mask.F32, g.Seed, g.Take(mask.Numel), (float)(1 - p), 1f / (float)(1 - p));
+        return mask;
     }
 
     /// <summary>Throws unless 0 ≤ p &lt; 1.</summary>
