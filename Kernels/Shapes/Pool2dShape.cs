@@ -20,8 +20,9 @@ public struct Pool2dShape
     /// <summary>PyTorch's output extent: floor (or ceil) of (in + 2·pad - dilation·(kernel - 1) - 1)/stride + 1.</summary>
     public static int OutputSize(int input, int kernel, int stride, int pad, int dilation, bool ceilMode)
     {
-        int span = input + 2 * pad - dilation * (kernel - 1) - 1;
-        int size = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+        int span = input + 2 * pad - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0);
+        // NOTE: floor division, as PyTorch's div_rtn: a kernel larger than the padded input gives size 0, not 1.
+        int size = (span >= 0 ? span / stride : -((-span + stride - 1) / stride)) + 1;
         // NOTE: with ceil_mode the last window must still start inside the input or left padding.
         if (ceilMode && (size - 1) * stride >= input + pad)
             size--;
