@@ -6,7 +6,7 @@ namespace QSparse.Tests;
 
 /// <summary>
 /// The pooling and channel-dropout modules as PyTorch prints and checks them, and verify-int refusing average
-/// pooling (a division is not an integer op); their values are in the op table and Golden/layer_cases.
+/// pooling (a division is not an integer op) after passing Dropout2d (the identity in evaluation); their values are in the op table and Golden/layer_cases.
 /// </summary>
 public class PoolingLayerTests(string kind) : DeviceTest(kind)
 {
@@ -54,11 +54,12 @@ public class PoolingLayerTests(string kind) : DeviceTest(kind)
     }
 
     [Test]
-    public void VerifyIntRefusesAveragePooling()
+    public void VerifyIntPassesDropout2dAndRefusesAveragePooling()
     {
         using var log = new CapturingLogger();
         var net = new Sequential(
             ("qin", Quantize(bits: 8, channelwise: -1, decimalRange: (1, 7), timeout: 1, device: Device)),
+            ("drop", new Dropout2d(0.5, new Generator(9), Device)),
             ("pool", new AvgPool2d(2, device: Device)));
         var x = Tensor.Rand(Device, [1, 1, 4, 4], new Generator(8));
         net.Train();

@@ -63,7 +63,7 @@ public static class IntegerReplay
                 case Flatten when x != null:
                     x = x with { Shape = call.OutputShape };
                     break;
-                case Dropout or Identity:
+                case DropoutModule or Identity:
                     break;
                 default:
                     throw new InvalidOperationException($"verify-int cannot replay {call.Module.TypeName} at '{call.Path}' in integers");

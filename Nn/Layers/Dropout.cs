@@ -3,53 +3,48 @@ using QSparse.Kernels;
 namespace QSparse.Nn;
 
 /// <summary>
-/// Dropout (torch.nn.Dropout), any shape: in training zeroes each element with probability
-/// <see cref="P"/> and scales the rest by 1/(1 - p), drawing from the given generator (default
-/// <see cref="Defaults.Generator"/>, read at each forward); in evaluation the identity.
+/// What the dropout modules share (torch.nn's _DropoutNd): the probability p, checked to lie in [0, 1), the
+/// generator each training forward draws from (default <see cref="Defaults.Generator"/>, read at each
+/// forward) and the printed form; in evaluation every dropout is the identity.
 /// </summary>
-public sealed class Dropout : Module
+public abstract class DropoutModule : Module
 {
-    readonly Generator? generator;
-
     /// <param name="p">Drop probability in [0, 1).</param>
-    public Dropout(double p = 0.5, Generator? generator = null, Device? device = null) : base(device)
+    /// <param name="generator">The random stream; null for <see cref="Defaults.Generator"/>.</param>
+    /// <param name="device">The module's device.</param>
+    protected DropoutModule(double p, Generator? generator, Device? device) : base(device)
     {
         Functional.CheckDropoutProbability(p);
         P = p;
-        this.generator = generator;
+        Generator = generator;
     }
 
-    /// <summary>The probability of zeroing an element.</summary>
+    /// <summary>The probability of zeroing an element (a channel for <see cref="Dropout2d"/>).</summary>
     public double P { get; }
 
-    public override Tensor Forward(Tensor input) => Functional.Dropout(input, P, Training, generator);
+    /// <summary>The random stream given at construction, or null for <see cref="Defaults.Generator"/>.</summary>
+    protected Generator? Generator { get; }
 
     public override string ExtraRepr() => $"p={PyRepr.Float(P)}, inplace=False";
 }
 
 /// <summary>
-/// Channel-wise dropout (torch.nn.Dropout2d) of [N, C, H, W] (or [N, C, L], as PyTorch 1.13 reads a 3-d
-/// input): in training zeroes each whole channel with probability <see cref="P"/> and scales the rest by
-/// 1/(1 - p), drawing from the given generator (default <see cref="Defaults.Generator"/>); in evaluation the identity.
+/// Dropout (torch.nn.Dropout), any shape: in training zeroes each element with probability
+/// <see cref="DropoutModule.P"/> and scales the rest by 1/(1 - p); in evaluation the identity.
 /// </summary>
-public sealed class Dropout2d : Module
+public sealed class Dropout(double p = 0.5, Generator? generator = null, Device? device = null) : DropoutModule(p, generator, device)
 {
-    readonly Generator? generator;
+    public override Tensor Forward(Tensor input) => Functional.Dropout(input, P, Training, Generator);
+}
 
-    /// <param name="p">Drop probability of a channel, in [0, 1).</param>
-    public Dropout2d(double p = 0.5, Generator? generator = null, Device? device = null) : base(device)
-    {
-        Functional.CheckDropoutProbability(p);
-        P = p;
-        this.generator = generator;
-    }
-
-    /// <summary>The probability of zeroing a channel.</summary>
-    public double P { get; }
-
-    public override Tensor Forward(Tensor input) => Functional.Dropout2d(input, P, Training, generator);
-
-    public override string ExtraRepr() => $"p={PyRepr.Float(P)}, inplace=False";
+/// <summary>
+/// Channel-wise dropout (torch.nn.Dropout2d) of [N, C, H, W] (or [N, C, L], as PyTorch 1.13 reads a 3-d
+/// input): in training zeroes each whole channel with probability <see cref="DropoutModule.P"/> and scales
+/// the rest by 1/(1 - p); in evaluation the identity.
+/// </summary>
+public sealed class Dropout2d(double p = 0.5, Generator? generator = null, Device? device = null) : DropoutModule(p, generator, device)
+{
+    public override Tensor Forward(Tensor input) => Functional.Dropout2d(input, P, Training, Generator);
 }
 
 public static partial class Functional
