@@ -63,7 +63,7 @@ public static class IntegerReplay
                 case Flatten when x != null:
                     x = x with { Shape = call.OutputShape };
                     break;
-                case Dropout or Identity:
+                case DropoutModule or Identity:
                     break;
                 default:
                     throw new InvalidOperationException($"verify-int cannot replay {call.Module.TypeName} at '{call.Path}' in integers");
@@ -229,17 +229,17 @@ public static class IntegerReplay
         if (pool.CeilMode)
             throw new InvalidOperationException("verify-int does not replay MaxPool2d with ceil_mode=True");
         int planes = a.Shape[0] * a.Shape[1], h = a.Shape[2], w = a.Shape[3], ho = outputShape[2], wo = outputShape[3];
-        int k = pool.KernelSize, s = pool.Stride, p = pool.Padding, d = pool.Dilation;
+        Size2 k = pool.KernelSize, s = pool.Stride, p = pool.Padding, d = pool.Dilation;
         var data = new long[planes * ho * wo];
         for (int plane = 0; plane < planes; plane++)
             for (int y = 0; y < ho; y++)
                 for (int x = 0; x < wo; x++)
                 {
                     long max = long.MinValue;
-                    for (int ky = 0; ky < k; ky++)
-                        for (int kx = 0; kx < k; kx++)
+                    for (int ky = 0; ky < k.H; ky++)
+                        for (int kx = 0; kx < k.W; kx++)
                         {
-                            int iy = y * s - p + ky * d, ix = x * s - p + kx * d;
+                            int iy = y * s.H - p.H + ky * d.H, ix = x * s.W - p.W + kx * d.W;
                             if (iy >= 0 && iy < h && ix >= 0 && ix < w)
                                 max = Math.Max(max, a.Data[(plane * h + iy) * w + ix]);
                         }

@@ -9,7 +9,23 @@ public static partial class OpTable
         new(name, [x], t => Functional.MaxPool2d(t[0], kernel, stride, padding, dilation, ceilMode),
             t => HostRef.MaxPool2d(t[0], kernel, stride ?? kernel, padding, dilation, ceilMode).Y);
 
-    /// <summary>max_pool2d on distinct values (smooth everywhere differenced); ties and NaNs are in <see cref="NativeEdges"/>.</summary>
+    /// <summary>An avg_pool2d row with (H, W) sizes; padding defaults to 0 and stride to the kernel.</summary>
+    static OpCase AvgPool(string name, OpInput x, (int H, int W) kernel, (int H, int W)? stride = null, (int H, int W)? padding = null,
+        bool ceilMode = false, bool countIncludePad = true, int? divisorOverride = null) =>
+        new(name, [x], t => Functional.AvgPool2d(t[0], kernel, stride ?? kernel, padding ?? (0, 0), ceilMode, countIncludePad, divisorOverride),
+            t => HostRef.AvgPool2d(t[0], kernel, stride ?? kernel, padding ?? (0, 0), ceilMode, countIncludePad, divisorOverride))
+        { SumLength = kernel.H * kernel.W };
+
+    static OpCase AdaptiveAvgPool(string name, OpInput x, int? outH, int? outW) =>
+        new(name, [x], t => Functional.AdaptiveAvgPool2d(t[0], outH, outW),
+            t => HostRef.AdaptiveAvgPool2d(t[0], outH ?? t[0].Shape[^2], outW ?? t[0].Shape[^1]))
+        { SumLength = 16 };
+
+    /// <summary>
+    /// max_pool2d on distinct values (smooth everywhere differenced), square and with (H, W) pairs; ties and NaNs are
+    /// in <see cref="NativeEdges"/>. avg_pool2d with padding counted and not, ceil_mode windows past the padding,
+    /// divisor_override; adaptive_avg_pool2d with sizes that do not divide (overlapping windows), growing and kept (null).
+    /// </summary>
     static IEnumerable<OpCase> Pooling()
     {
         yield return MaxPool("max_pool2d k2", In.Distinct([2, 2, 5, 4]), 2);
@@ -17,6 +33,28 @@ public static partial class OpTable
         yield return MaxPool("max_pool2d dilated ceil 3d input", In.Distinct([2, 5, 6]), 2, 1, 0, dilation: 2, ceilMode: true);
         yield return MaxPool("max_pool2d k3 stride2 pad1 ceil", In.Distinct([1, 2, 6, 5]), 3, 2, 1, ceilMode: true);
         yield return MaxPool("max_pool2d ceil partial window", In.Distinct([1, 1, 5, 5]), 2, ceilMode: true);
+        yield return new OpCase("max_pool2d pairs k3x2 stride2x1 pad1x0 dilation1x2", [In.Distinct([1, 2, 7, 7])],
+            t => Functional.MaxPool2d(t[0], (3, 2), (2, 1), (1, 0), (1, 2)), t => HostRef.MaxPool2d(t[0], (3, 2), (2, 1), (1, 0), (1, 2)));
+        yield return new OpCase("max_pool2d pairs ceil stride2x3", [In.Distinct([1, 2, 6, 8])],
+            t => Functional.MaxPool2d(t[0], (2, 3), (2, 3), ceilMode: true), t => HostRef.MaxPool2d(t[0], (2, 3), (2, 3), (0, 0), (1, 1), true));
+
+        yield return AvgPool("avg_pool2d k2", In.Uniform([2, 2, 5, 4]), (2, 2));
+        yield return AvgPool("avg_pool2d k3 stride2 pad1", In.Uniform([1, 2, 7, 6]), (3, 3), (2, 2), (1, 1));
+        yield return AvgPool("avg_pool2d k3 stride2 pad1 exclude pad", In.Uniform([1, 2, 7, 6]), (3, 3), (2, 2), (1, 1), countIncludePad: false);
+        // The last windows reach past the right padding: the divisor counts the padded plane only.
+        yield return AvgPool("avg_pool2d k3 stride2 pad1 ceil", In.Uniform([1, 2, 6, 6]), (3, 3), (2, 2), (1, 1), ceilMode: true);
+        yield return AvgPool("avg_pool2d k3 stride2 pad1 ceil exclude pad", In.Uniform([1, 2, 6, 6]), (3, 3), (2, 2), (1, 1), ceilMode: true,
+            countIncludePad: false);
+        yield return AvgPool("avg_pool2d k2 ceil partial window", In.Uniform([1, 1, 5, 5]), (2, 2), ceilMode: true);
+        yield return AvgPool("avg_pool2d k2 stride2 pad1 ceil 3d input", In.Uniform([2, 4, 5]), (2, 2), (2, 2), (1, 1), ceilMode: true);
+        yield return AvgPool("avg_pool2d pairs k3x2 stride1x2 pad1x1", In.Uniform([1, 2, 5, 6]), (3, 2), (1, 2), (1, 1));
+        yield return AvgPool("avg_pool2d divisor_override", In.Uniform([1, 2, 5, 5]), (3, 3), (2, 2), (1, 1), divisorOverride: 4);
+
+        yield return AdaptiveAvgPool("adaptive_avg_pool2d 1", In.Uniform([2, 3, 5, 7]), 1, 1);
+        yield return AdaptiveAvgPool("adaptive_avg_pool2d 2x3 from 5x7", In.Uniform([2, 3, 5, 7]), 2, 3);
+        yield return AdaptiveAvgPool("adaptive_avg_pool2d 3x4 from 7x5", In.Uniform([1, 2, 7, 5]), 3, 4);
+        yield return AdaptiveAvgPool("adaptive_avg_pool2d growing 4x6 from 3x4", In.Uniform([1, 2, 3, 4]), 4, 6);
+        yield return AdaptiveAvgPool("adaptive_avg_pool2d none x 2 3d input", In.Uniform([2, 3, 5]), null, 2);
     }
 
     static OpCase BatchNormTrain(string name, int[] x, bool affine = true) =>
@@ -55,32 +93,51 @@ public static partial class OpTable
         yield return RunningStats("batch_norm2d running stats", [2, 3, 2, 3]);
     }
 
-    /// <summary>dropout: the identity in evaluation (and at p = 0); in training a mask fixed by the generator's seed.</summary>
-    static IEnumerable<OpCase> Dropouts()
-    {
-        yield return Unary("dropout eval", In.Uniform([4, 5]), x => Functional.Dropout(x, 0.3, training: false), v => v);
-        yield return Unary("dropout p0", In.Uniform([4, 5]), x => Functional.Dropout(x, 0, training: true), v => v);
-        const double p = 0.3;
-        yield return new OpCase("dropout train seeded", [In.Uniform([1001], 1, 2)],
-            x => Functional.Dropout(x[0], p, true, new Generator(5)), null)
+    /// <summary>A dropout row in training with a seeded generator: checked by its property, differenced with the same mask.</summary>
+    static OpCase DropoutTrain(string name, int[] shape, Func<Tensor, Generator, Tensor> op, Func<double[], float[], string?> property) =>
+        new(name, [In.Uniform(shape, 1, 2)], x => op(x[0], new Generator(5)), null)
         {
-            Property = (x, y) => DropoutProperty(x[0].Data, y, p),
+            Property = (x, y) => property(x[0].Data, y),
             // The same seed gives the same mask, so the op is linear in x and its float32 differences are exact up to rounding.
             Check = GradientCheck.OpDifferences,
             GradSamples = 16,
             Gradient = new(1e-3, 1e-3),
             Backend = new(0, 0),
         };
+
+    /// <summary>
+    /// dropout and dropout2d: the identity in evaluation (and at p = 0); in training a mask fixed by the generator's
+    /// seed, per element for dropout and per (n, c) channel for dropout2d (3-d inputs as [N, C, L], as PyTorch 1.13).
+    /// </summary>
+    static IEnumerable<OpCase> Dropouts()
+    {
+        yield return Unary("dropout eval", In.Uniform([4, 5]), x => Functional.Dropout(x, 0.3, training: false), v => v);
+        yield return Unary("dropout p0", In.Uniform([4, 5]), x => Functional.Dropout(x, 0, training: true), v => v);
+        const double p = 0.3;
+        yield return DropoutTrain("dropout train seeded", [1001], (x, g) => Functional.Dropout(x, p, true, g), (x, y) => DropoutProperty(x, y, p, 1));
+        yield return Unary("dropout2d eval", In.Uniform([2, 3, 2, 2]), x => Functional.Dropout2d(x, 0.3, training: false), v => v);
+        yield return Unary("dropout2d p0", In.Uniform([2, 3, 2, 2]), x => Functional.Dropout2d(x, 0, training: true), v => v);
+        yield return DropoutTrain("dropout2d train seeded", [40, 25, 2, 3], (x, g) => Functional.Dropout2d(x, p, true, g),
+            (x, y) => DropoutProperty(x, y, p, 6));
+        yield return DropoutTrain("dropout2d train seeded 3d input", [40, 25, 3], (x, g) => Functional.Dropout2d(x, p, true, g),
+            (x, y) => DropoutProperty(x, y, p, 3));
     }
 
-    /// <summary>Each output is 0 or exactly x·(1/(1 − p)) in float, and about p of them are 0 (±0.05: 3.5σ for 1001 elements).</summary>
-    static string? DropoutProperty(double[] x, float[] y, double p)
+    /// <summary>
+    /// Each output is 0 or exactly x·(1/(1 − p)) in float, the same for each run of <paramref name="channel"/> elements
+    /// (one mask draw), and about p of the channels are 0 (±0.05: 3.5σ for 1000 draws).
+    /// </summary>
+    static string? DropoutProperty(double[] x, float[] y, double p, int channel)
     {
         float scale = 1f / (float)(1 - p);
         for (int i = 0; i < x.Length; i++)
+        {
             if (y[i] != 0 && y[i] != (float)x[i] * scale)
                 return $"element {i} is {y[i]:R}: neither 0 nor x·(1/(1 - p)) = {(float)x[i] * scale:R}";
-        double dropped = y.Count(v => v == 0) / (double)y.Length;
+            if ((y[i] == 0) != (y[i - i % channel] == 0))
+                return $"elements {i - i % channel} and {i} of one channel: one is dropped, the other is not";
+        }
+        double dropped = y.Where((_, i) => i % channel == 0).Count(v => v == 0) / (double)(y.Length / channel);
         return Math.Abs(dropped - p) <= 0.05 ? null : $"dropped fraction {dropped:F3}, expected {p} ± 0.05";
     }
 
