@@ -28,7 +28,7 @@ public partial class ConvTests(string kind) : DeviceTest(kind)
         var spec = Golden.Json(CasesFile)["cases"]!.AsArray().Single(c => (string?)c!["name"] == name)!;
         var p = spec["params"]!;
         var tensors = Golden.Tensors("core_cases.safetensors");
-        var module = BuildModule((string)spec["kind"]!, p);
+        var module = Build(Device, (string)spec["kind"]!, p);
 
         var state = new Dictionary<string, HostTensor> { ["weight"] = tensors[$"{name}.init.weight"] };
         if (tensors.TryGetValue($"{name}.init.bias", out var initBias))
@@ -51,18 +51,26 @@ public partial class ConvTests(string kind) : DeviceTest(kind)
         }
     }
 
-    Module BuildModule(string kind, JsonNode p)
+    /// <summary>
+    /// The Conv2d or ConvTranspose2d a golden case describes (its "kind" and "params": in, out, kernel, and when
+    /// given stride, padding, output_padding, dilation, groups, bias), on <paramref name="device"/>; shared by
+    /// core_cases and layer_cases.
+    /// </summary>
+    internal static ConvBase Build(Device device, string kind, JsonNode p)
     {
         static Size2 Pair(JsonNode? node, int otherwise) =>
             node == null ? otherwise : ((int)node[0]!, (int)node[1]!);
-        int inChannels = (int)p["in"]!, outChannels = (int)p["out"]!;
+        int inChannels = (int)p["in"]!, outChannels = (int)p["out"]!, groups = (int?)p["groups"] ?? 1;
         var kernel = Pair(p["kernel"], 0);
         bool bias = (bool?)p["bias"] ?? true;
-        return kind == "Conv2d"
-            ? new Conv2d(inChannels, outChannels, kernel, Pair(p["stride"], 1), Pair(p["padding"], 0),
-                Pair(p["dilation"], 1), bias, Device)
-            : new ConvTranspose2d(inChannels, outChannels, kernel, Pair(p["stride"], 1), Pair(p["padding"], 0),
-                Pair(p["output_padding"], 0), Pair(p["dilation"], 1), bias, Device);
+        return kind switch
+        {
+            "Conv2d" => new Conv2d(inChannels, outChannels, kernel, Pair(p["stride"], 1), Pair(p["padding"], 0),
+                Pair(p["dilation"], 1), groups, bias, device),
+            "ConvTranspose2d" => new ConvTranspose2d(inChannels, outChannels, kernel, Pair(p["stride"], 1), Pair(p["padding"], 0),
+                Pair(p["output_padding"], 0), Pair(p["dilation"], 1), groups, bias, device),
+            _ => throw new ArgumentException($"not a convolution case: {kind}", nameof(kind)),
+        };
     }
 
     [GeneratedRegex(@"^(Conv2d|ConvTranspose2d)\((\d+),(\d+),(\d+)\)$")]

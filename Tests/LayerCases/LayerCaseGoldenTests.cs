@@ -20,8 +20,6 @@ public partial class LayerCaseGoldenTests(string kind) : DeviceTest(kind)
     /// </summary>
     static readonly string[] Pending =
     [
-        "Conv2d", "ConvTranspose2d",
-
         "AvgPool2d", "AdaptiveAvgPool2d", "MaxPool2d", "Dropout2d",
 
         "Tanh", "Sigmoid", "ReLU6", "Hardtanh", "SiLU", "GELU",
