@@ -100,7 +100,26 @@ public partial class ConvTests(string kind) : DeviceTest(kind)
         Assert.That(checkedCases, Is.EqualTo(2));
     }
 
-    // ---- finite differences ----
+    /// <summary>fan_in is weight dim 1 × kh·kw, and with groups dim 1 is in / groups (out / groups transposed): the bound is 1/√18, not 1/√72.</summary>
+    [Test]
+    public void GroupedInitBoundsUseTheGroupsChannels()
+    {
+        double bound = 1 / Math.Sqrt(2 * 9);
+        ConvBase[] modules =
+        [
+            new Conv2d(8, 64, 3, groups: 4, device: Device, generator: new Generator(4)),
+            new ConvTranspose2d(64, 8, 3, groups: 4, device: Device, generator: new Generator(5)),
+        ];
+        foreach (var module in modules)
+        {
+            Assert.That(module.Weight.Shape, Is.EqualTo(new[] { 64, 2, 3, 3 }), $"{module}: weight shape");
+            Assert.That(module.Weight.ToArray<float>().Max(v => Math.Abs(v)), Is.LessThanOrEqualTo(bound).And.GreaterThan(0.98 * bound),
+                $"{module}: weight bound");
+            Assert.That(module.Bias!.ToArray<float>().Max(v => Math.Abs(v)), Is.LessThanOrEqualTo(bound).And.GreaterThan(0.5 * bound),
+                $"{module}: bias bound");
+        }
+        Assert.That(modules[1].Bias!.Shape, Is.EqualTo(new[] { 8 }));
+    }
 
     // ---- kernels against host loops ----
 
@@ -178,6 +197,10 @@ public partial class ConvTests(string kind) : DeviceTest(kind)
             Is.EqualTo("ConvTranspose2d(5, 2, kernel_size=(5, 5), stride=(2, 2), padding=(1, 1), output_padding=(1, 1))"));
         Assert.That(new ConvTranspose2d(4, 3, 3, dilation: 2, bias: false, device: Device).ToString(),
             Is.EqualTo("ConvTranspose2d(4, 3, kernel_size=(3, 3), stride=(1, 1), dilation=(2, 2), bias=False)"));
+        Assert.That(new Conv2d(8, 8, 3, stride: 2, padding: 1, groups: 8, bias: false, device: Device).ToString(),
+            Is.EqualTo("Conv2d(8, 8, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), groups=8, bias=False)"));
+        Assert.That(new ConvTranspose2d(4, 6, 3, stride: 2, padding: 1, outputPadding: 1, groups: 2, device: Device).ToString(),
+            Is.EqualTo("ConvTranspose2d(4, 6, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), output_padding=(1, 1), groups=2)"));
     }
 
     [Test]
@@ -198,5 +221,25 @@ public partial class ConvTests(string kind) : DeviceTest(kind)
             Throws.ArgumentException.With.Property("ParamName").EqualTo("outputPadding"));
         Assert.That(() => Functional.ConvTranspose2d(x, R(3, 2, 3, 3), padding: 6),
             Throws.ArgumentException.With.Property("ParamName").EqualTo("padding"));
+    }
+
+    [Test]
+    public void GroupsThatDoNotDivideTheChannelsAreNamed()
+    {
+        var x = R(1, 6, 5, 5);
+        Assert.That(() => new Conv2d(6, 4, 3, groups: 3, device: Device),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("groups").And.Message.Contains("groups=3"));
+        Assert.That(() => new ConvTranspose2d(4, 6, 3, groups: 3, device: Device),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("groups"));
+        Assert.That(() => new Conv2d(6, 6, 3, groups: 0, device: Device),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("groups"));
+        Assert.That(() => Functional.Conv2d(x, R(4, 2, 3, 3), groups: 3),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("groups").And.Message.Contains("4 output channels"));
+        Assert.That(() => Functional.Conv2d(x, R(6, 3, 3, 3), groups: 3),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("input").And.Message.Contains("expects 9"));
+        Assert.That(() => Functional.ConvTranspose2d(x, R(6, 2, 3, 3), R(2), groups: 2),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("bias").And.Message.Contains("[4]"));
+        Assert.That(() => Functional.ConvTranspose2d(x, R(6, 2, 3, 3), groups: 4),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("groups").And.Message.Contains("6 input channels"));
     }
 }
