@@ -144,21 +144,22 @@ static unsafe class NativeConv
 
     /// <summary>
     /// Runs <paramref name="product"/>(group, its block of the im2col matrix of <paramref name="image"/>) for
-    /// every group in turn (rows taps when <paramref name="tapRows"/>, else pixels).
+    /// every group (rows taps when <paramref name="tapRows"/>, else pixels). Groups write disjoint outputs, so
+    /// small ones (depthwise: one channel each) run on all cores at once; one group runs on the calling thread.
     /// </summary>
     static void WithIm2Col(HostMemory host, ArrayView<float> image, ConvGeometry g, bool tapRows, Action<int, Im2ColB> product)
     {
         float* x = (float*)host.Address(image);
-        WithTables(image, g, (taps, pixels) =>
+        WithTables(image, g, (taps, pixels) => NativeLoops.For(g.GroupCount, (long)g.GroupOutC * g.GroupColRows * g.ColCols, (begin, end) =>
         {
-            for (int group = 0; group < g.GroupCount; group++)
+            for (int group = begin; group < end; group++)
             {
                 // NOTE: a group's tap block is followed by the next group's taps, not by padding entries: a partial
                 // panel of them packs real values, which the product never writes out (only nr columns are).
                 var groupTaps = taps.From(group * g.GroupColRows);
                 product(group, tapRows ? new Im2ColB(x, groupTaps, pixels, g, pixelRows: false) : new Im2ColB(x, pixels, groupTaps, g, pixelRows: true));
             }
-        });
+        }));
     }
 
     /// <summary>Runs <paramref name="body"/> with the tap and pixel tables of <paramref name="g"/>, built for this call.</summary>
