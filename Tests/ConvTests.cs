@@ -28,7 +28,7 @@ public partial class ConvTests(string kind) : DeviceTest(kind)
         var spec = Golden.Json(CasesFile)["cases"]!.AsArray().Single(c => (string?)c!["name"] == name)!;
         var p = spec["params"]!;
         var tensors = Golden.Tensors("core_cases.safetensors");
-        var module = BuildModule((string)spec["kind"]!, p);
+        var module = Build(Device, (string)spec["kind"]!, p);
 
         var state = new Dictionary<string, HostTensor> { ["weight"] = tensors[$"{name}.init.weight"] };
         if (tensors.TryGetValue($"{name}.init.bias", out var initBias))
@@ -51,18 +51,26 @@ public partial class ConvTests(string kind) : DeviceTest(kind)
         }
     }
 
-    Module BuildModule(string kind, JsonNode p)
+    /// <summary>
+    /// The Conv2d or ConvTranspose2d a golden case describes (its "kind" and "params": in, out, kernel, and when
+    /// given stride, padding, output_padding, dilation, groups, bias), on <paramref name="device"/>; shared by
+    /// core_cases and layer_cases.
+    /// </summary>
+    internal static ConvBase Build(Device device, string kind, JsonNode p)
     {
         static Size2 Pair(JsonNode? node, int otherwise) =>
             node == null ? otherwise : ((int)node[0]!, (int)node[1]!);
-        int inChannels = (int)p["in"]!, outChannels = (int)p["out"]!;
+        int inChannels = (int)p["in"]!, outChannels = (int)p["out"]!, groups = (int?)p["groups"] ?? 1;
         var kernel = Pair(p["kernel"], 0);
         bool bias = (bool?)p["bias"] ?? true;
-        return kind == "Conv2d"
-            ? new Conv2d(inChannels, outChannels, kernel, Pair(p["stride"], 1), Pair(p["padding"], 0),
-                Pair(p["dilation"], 1), bias, Device)
-            : new ConvTranspose2d(inChannels, outChannels, kernel, Pair(p["stride"], 1), Pair(p["padding"], 0),
-                Pair(p["output_padding"], 0), Pair(p["dilation"], 1), bias, Device);
+        return kind switch
+        {
+            "Conv2d" => new Conv2d(inChannels, outChannels, kernel, Pair(p["stride"], 1), Pair(p["padding"], 0),
+                Pair(p["dilation"], 1), groups, bias, device),
+            "ConvTranspose2d" => new ConvTranspose2d(inChannels, outChannels, kernel, Pair(p["stride"], 1), Pair(p["padding"], 0),
+                Pair(p["output_padding"], 0), Pair(p["dilation"], 1), groups, bias, device),
+            _ => throw new ArgumentException($"not a convolution case: {kind}", nameof(kind)),
+        };
     }
 
     [GeneratedRegex(@"^(Conv2d|ConvTranspose2d)\((\d+),(\d+),(\d+)\)$")]
@@ -92,7 +100,26 @@ public partial class ConvTests(string kind) : DeviceTest(kind)
         Assert.That(checkedCases, Is.EqualTo(2));
     }
 
-    // ---- finite differences ----
+    /// <summary>fan_in is weight dim 1 × kh·kw, and with groups dim 1 is in / groups (out / groups transposed): the bound is 1/√18, not 1/√72.</summary>
+    [Test]
+    public void GroupedInitBoundsUseTheGroupsChannels()
+    {
+        double bound = 1 / Math.Sqrt(2 * 9);
+        ConvBase[] modules =
+        [
+            new Conv2d(8, 64, 3, groups: 4, device: Device, generator: new Generator(4)),
+            new ConvTranspose2d(64, 8, 3, groups: 4, device: Device, generator: new Generator(5)),
+        ];
+        foreach (var module in modules)
+        {
+            Assert.That(module.Weight.Shape, Is.EqualTo(new[] { 64, 2, 3, 3 }), $"{module}: weight shape");
+            Assert.That(module.Weight.ToArray<float>().Max(v => Math.Abs(v)), Is.LessThanOrEqualTo(bound).And.GreaterThan(0.98 * bound),
+                $"{module}: weight bound");
+            Assert.That(module.Bias!.ToArray<float>().Max(v => Math.Abs(v)), Is.LessThanOrEqualTo(bound).And.GreaterThan(0.5 * bound),
+                $"{module}: bias bound");
+        }
+        Assert.That(modules[1].Bias!.Shape, Is.EqualTo(new[] { 8 }));
+    }
 
     // ---- kernels against host loops ----
 
@@ -170,6 +197,10 @@ public partial class ConvTests(string kind) : DeviceTest(kind)
             Is.EqualTo("ConvTranspose2d(5, 2, kernel_size=(5, 5), stride=(2, 2), padding=(1, 1), output_padding=(1, 1))"));
         Assert.That(new ConvTranspose2d(4, 3, 3, dilation: 2, bias: false, device: Device).ToString(),
             Is.EqualTo("ConvTranspose2d(4, 3, kernel_size=(3, 3), stride=(1, 1), dilation=(2, 2), bias=False)"));
+        Assert.That(new Conv2d(8, 8, 3, stride: 2, padding: 1, groups: 8, bias: false, device: Device).ToString(),
+            Is.EqualTo("Conv2d(8, 8, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), groups=8, bias=False)"));
+        Assert.That(new ConvTranspose2d(4, 6, 3, stride: 2, padding: 1, outputPadding: 1, groups: 2, device: Device).ToString(),
+            Is.EqualTo("ConvTranspose2d(4, 6, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), output_padding=(1, 1), groups=2)"));
     }
 
     [Test]
@@ -190,5 +221,25 @@ public partial class ConvTests(string kind) : DeviceTest(kind)
             Throws.ArgumentException.With.Property("ParamName").EqualTo("outputPadding"));
         Assert.That(() => Functional.ConvTranspose2d(x, R(3, 2, 3, 3), padding: 6),
             Throws.ArgumentException.With.Property("ParamName").EqualTo("padding"));
+    }
+
+    [Test]
+    public void GroupsThatDoNotDivideTheChannelsAreNamed()
+    {
+        var x = R(1, 6, 5, 5);
+        Assert.That(() => new Conv2d(6, 4, 3, groups: 3, device: Device),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("groups").And.Message.Contains("groups=3"));
+        Assert.That(() => new ConvTranspose2d(4, 6, 3, groups: 3, device: Device),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("groups"));
+        Assert.That(() => new Conv2d(6, 6, 3, groups: 0, device: Device),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("groups"));
+        Assert.That(() => Functional.Conv2d(x, R(4, 2, 3, 3), groups: 3),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("groups").And.Message.Contains("4 output channels"));
+        Assert.That(() => Functional.Conv2d(x, R(6, 3, 3, 3), groups: 3),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("input").And.Message.Contains("expects 9"));
+        Assert.That(() => Functional.ConvTranspose2d(x, R(6, 2, 3, 3), R(2), groups: 2),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("bias").And.Message.Contains("[4]"));
+        Assert.That(() => Functional.ConvTranspose2d(x, R(6, 2, 3, 3), groups: 4),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("groups").And.Message.Contains("6 input channels"));
     }
 }

@@ -1,11 +1,11 @@
 namespace QSparse.Host.Verification;
 
 /// <summary>
-/// The integer replay's view of a Conv2d [out, in, kh, kw] on [N, in, H, W] (any stride, padding, dilation),
-/// or of a Linear [out, in] on [N, in] as the 1×1 case: sizes, and the accumulation itself.
+/// The integer replay's view of a Conv2d [out, in / groups, kh, kw] on [N, in, H, W] (any stride, padding, dilation,
+/// groups), or of a Linear [out, in] on [N, in] as the 1×1 case: sizes, and the accumulation itself.
 /// </summary>
 sealed record Geometry(int N, int InChannels, int H, int W, int OutChannels, int Kh, int Kw, Size2 Stride, Size2 Padding, Size2 Dilation,
-    int Ho, int Wo)
+    int Ho, int Wo, int Groups = 1)
 {
     /// <summary>Output pixels per channel.</summary>
     public int Plane => Ho * Wo;
@@ -18,7 +18,7 @@ sealed record Geometry(int N, int InChannels, int H, int W, int OutChannels, int
             Conv2d c when inputShape.Length == 4 => new Geometry(inputShape[0], inputShape[1], inputShape[2], inputShape[3], weightShape[0],
                 weightShape[2], weightShape[3], c.Stride, c.Padding, c.Dilation,
                 (inputShape[2] + 2 * c.Padding.H - c.Dilation.H * (weightShape[2] - 1) - 1) / c.Stride.H + 1,
-                (inputShape[3] + 2 * c.Padding.W - c.Dilation.W * (weightShape[3] - 1) - 1) / c.Stride.W + 1),
+                (inputShape[3] + 2 * c.Padding.W - c.Dilation.W * (weightShape[3] - 1) - 1) / c.Stride.W + 1, c.Groups),
             Linear when inputShape.Length == 2 => new Geometry(inputShape[0], inputShape[1], 1, 1, weightShape[0], 1, 1, 1, 0, 1, 1, 1),
             _ => throw new InvalidOperationException($"verify-int cannot replay {layer.TypeName} on an input of shape {Format(inputShape)}"),
         };
@@ -35,17 +35,18 @@ sealed record Geometry(int N, int InChannels, int H, int W, int OutChannels, int
     {
         var acc = new long[N * OutChannels * Plane];
         var bound = new long[N * OutChannels];
-        int kk = Kh * Kw;
+        int kk = Kh * Kw, groupIn = InChannels / Groups, groupOut = OutChannels / Groups;
         Parallel.For(0, N * OutChannels, no =>
         {
-            int s = no / OutChannels, o = no % OutChannels;
+            int s = no / OutChannels, o = no % OutChannels, firstIn = o / groupOut * groupIn;
             for (int y = 0; y < Ho; y++)
                 for (int xx = 0; xx < Wo; xx++)
                 {
                     long sum = 0, abs = 0;
-                    for (int c = 0; c < InChannels; c++)
+                    // Output channel o reads only its group's input channels firstIn .. firstIn + groupIn − 1.
+                    for (int c = 0; c < groupIn; c++)
                     {
-                        int xBase = (s * InChannels + c) * H * W, wBase = (o * InChannels + c) * kk;
+                        int xBase = (s * InChannels + firstIn + c) * H * W, wBase = (o * groupIn + c) * kk;
                         for (int ky = 0; ky < Kh; ky++)
                         {
                             int iy = y * Stride.H - Padding.H + ky * Dilation.H;

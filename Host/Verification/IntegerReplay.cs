@@ -11,7 +11,7 @@ namespace QSparse.Host.Verification;
 /// requantization by a shift of (accumulator decimal − d_out) truncated toward zero; clamps,
 /// activation-pruner masks, ReLU, max-pooling and flattening on integers. With a BatchNorm between a layer and
 /// its output quantizer only the layer's accumulation is checked, and the next layer starts from the float
-/// pipeline's quantized output. Conv2d (any stride, padding, dilation, rectangular) and Linear on [N, in]
+/// pipeline's quantized output. Conv2d (any stride, padding, dilation, groups, rectangular) and Linear on [N, in]
 /// are replayed; a module of another kind is an error naming it.
 /// </summary>
 public static class IntegerReplay

@@ -15,18 +15,18 @@ public static class ConvKernels
     public static void Col2Im(Device d, ArrayView<float> col, ArrayView<float> x, ConvGeometry g, bool accumulate = false) =>
         d.Backend.Col2Im(col, x, g, accumulate);
 
-    /// <summary>y [N, OutC, OutH, OutW] = conv(x [N, C, H, W], w [OutC, C, KH, KW]) + bias [OutC].</summary>
+    /// <summary>y [N, OutC, OutH, OutW] = conv(x [N, C, H, W], w [OutC, C / groups, KH, KW]) + bias [OutC].</summary>
     public static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float>? bias,
         ArrayView<float> y, ConvGeometry g) => d.Backend.ConvForward(x, w, bias, y, g);
 
     /// <summary>
-    /// x [N, C, H, W] = convᵀ(gy [N, OutC, OutH, OutW], w [OutC, C, KH, KW]) + bias [C]: the gradient
+    /// x [N, C, H, W] = convᵀ(gy [N, OutC, OutH, OutW], w [OutC, C / groups, KH, KW]) + bias [C]: the gradient
     /// of <see cref="Forward"/> with respect to its input, and the forward pass of a transposed convolution.
     /// </summary>
     public static void BackwardData(Device d, ArrayView<float> gy, ArrayView<float> w, ArrayView<float>? bias,
         ArrayView<float> x, ConvGeometry g) => d.Backend.ConvBackwardData(gy, w, bias, x, g);
 
-    /// <summary>gw [OutC, C, KH, KW] = the gradient of <see cref="Forward"/> with respect to w, given x and gy.</summary>
+    /// <summary>gw [OutC, C / groups, KH, KW] = the gradient of <see cref="Forward"/> with respect to w, given x and gy.</summary>
     public static void BackwardWeight(Device d, ArrayView<float> x, ArrayView<float> gy, ArrayView<float> gw, ConvGeometry g) =>
         d.Backend.ConvBackwardWeight(x, gy, gw, g);
 }

@@ -1,9 +1,11 @@
 namespace QSparse.Kernels;
 
 /// <summary>
-/// The shape of one 2-D convolution (groups = 1): input [N, C, H, W], weight [OutC, C, KH, KW],
-/// output [N, OutC, OutH, OutW]. A transposed convolution is described by the convolution whose
-/// backward-data it is, so its output is this geometry's input. Int fields only: it is a kernel argument.
+/// The shape of one 2-D convolution: input [N, C, H, W], weight [OutC, C / Groups, KH, KW], output
+/// [N, OutC, OutH, OutW]; output channel o of group ⌊o / GroupOutC⌋ reads only that group's GroupC input
+/// channels. A transposed convolution is described by the convolution whose backward-data it is, so its
+/// output is this geometry's input (and its weight [in, out / groups, kh, kw] is this one's). Int fields
+/// only: it is a kernel argument.
 /// </summary>
 public struct ConvGeometry
 {
@@ -25,7 +27,25 @@ public struct ConvGeometry
     /// <summary>Spacing between kernel taps.</summary>
     public int DilationH, DilationW;
 
-    /// <summary>Rows of the im2col matrix: C·KH·KW.</summary>
+    /// <summary>
+    /// Channel groups, dividing C and OutC. NOTE: 0 (a geometry built without it) means 1, so
+    /// every size below reads <see cref="GroupCount"/>.
+    /// </summary>
+    public int Groups;
+
+    /// <summary>Channel groups, at least 1.</summary>
+    public readonly int GroupCount => Groups > 1 ? Groups : 1;
+
+    /// <summary>Input channels of one group: C / groups.</summary>
+    public readonly int GroupC => C / GroupCount;
+
+    /// <summary>Output channels of one group: OutC / groups.</summary>
+    public readonly int GroupOutC => OutC / GroupCount;
+
+    /// <summary>Rows of one group's block of the im2col matrix, and one output channel's weights: GroupC·KH·KW.</summary>
+    public readonly int GroupColRows => GroupC * KH * KW;
+
+    /// <summary>Rows of the im2col matrix: C·KH·KW, group after group (a group's rows are its channels' taps).</summary>
     public readonly int ColRows => C * KH * KW;
 
     /// <summary>Columns of the im2col matrix: N·OutH·OutW (image-major, then output row, then column).</summary>

@@ -92,12 +92,16 @@ public static partial class QSparseOps
             scale[c] = (float)(gamma[c] / Math.Sqrt(variance[c] + bn.Eps));
 
         int channelDim = ((IFoldableLayer)layer).WeightOutputDim;
-        if (weight.Shape[channelDim] != channels)
-            throw new ArgumentException($"{bn.TypeName}({channels}) follows a {layer.TypeName} with {weight.Shape[channelDim]} output channels");
+        // NOTE: a grouped transposed convolution's weight [in, out / groups, ...] holds each group's output channels only.
+        int groups = channelDim > 0 && layer is ConvBase conv ? conv.Groups : 1, perGroup = weight.Shape[channelDim];
+        if (perGroup * groups != channels)
+            throw new ArgumentException($"{bn.TypeName}({channels}) follows a {layer.TypeName} with {perGroup * groups} output channels");
         var w = weight.ToArray<float>();
         int inner = weight.Shape.Skip(channelDim + 1).Aggregate(1, (a, b) => a * b);
+        // Element i's output channel: its slice along channelDim, offset by its group's first channel (by weight dim 0).
+        int groupSize = weight.Shape[0] / groups, dim0Stride = w.Length / weight.Shape[0];
         for (int i = 0; i < w.Length; i++)
-            w[i] *= scale[i / inner % channels];
+            w[i] *= scale[(groups == 1 ? 0 : i / dim0Stride / groupSize * perGroup) + i / inner % perGroup];
         using (var fused = Tensor.FromArray(weight.Device, w, weight.Shape))
             weight.CopyFrom(fused);
 

@@ -20,11 +20,7 @@ public partial class LayerCaseGoldenTests(string kind) : DeviceTest(kind)
     /// </summary>
     static readonly string[] Pending =
     [
-        "Conv2d", "ConvTranspose2d",
-
-
         "InstanceNorm2d", "GroupNorm",
-
 
         "graph", "MSELoss", "L1Loss", "BCEWithLogitsLoss", "SmoothL1Loss", "CrossEntropyLoss",
 

@@ -3,14 +3,15 @@ namespace QSparse.Tests.Ops;
 public static partial class HostRef
 {
     /// <summary>
-    /// torch.nn.functional.conv2d: x [N, Cin, H, W], w [Cout, Cin, kh, kw], b [Cout] or null; every output
-    /// pixel is b plus the sum of the taps that land inside the (zero-padded) input.
+    /// torch.nn.functional.conv2d: x [N, Cin, H, W], w [Cout, Cin / groups, kh, kw], b [Cout] or null; every output
+    /// pixel is b plus the sum of the taps that land inside the (zero-padded) input, over the input channels
+    /// of its group (output channel co is in group co / (Cout / groups)).
     /// </summary>
     public static HostArray Conv2d(HostArray x, HostArray w, HostArray? b, (int H, int W) stride, (int H, int W) padding,
-        (int H, int W) dilation)
+        (int H, int W) dilation, int groups = 1)
     {
         int n = x.Shape[0], cin = x.Shape[1], h = x.Shape[2], wi = x.Shape[3];
-        int cout = w.Shape[0], kh = w.Shape[2], kw = w.Shape[3];
+        int cout = w.Shape[0], cg = w.Shape[1], kh = w.Shape[2], kw = w.Shape[3], outPerGroup = cout / groups;
         int ho = (h + 2 * padding.H - dilation.H * (kh - 1) - 1) / stride.H + 1;
         int wo = (wi + 2 * padding.W - dilation.W * (kw - 1) - 1) / stride.W + 1;
         var y = new HostArray([n, cout, ho, wo]);
@@ -20,29 +21,32 @@ public static partial class HostRef
                     for (int ow = 0; ow < wo; ow++)
                     {
                         double sum = b?.Data[co] ?? 0;
-                        for (int ci = 0; ci < cin; ci++)
+                        for (int cj = 0; cj < cg; cj++)
+                        {
+                            int ci = co / outPerGroup * cg + cj;
                             for (int i = 0; i < kh; i++)
                                 for (int j = 0; j < kw; j++)
                                 {
                                     int ih = oh * stride.H - padding.H + i * dilation.H, iw = ow * stride.W - padding.W + j * dilation.W;
                                     if (ih >= 0 && ih < h && iw >= 0 && iw < wi)
-                                        sum += x.Data[((ni * cin + ci) * h + ih) * wi + iw] * w.Data[((co * cin + ci) * kh + i) * kw + j];
+                                        sum += x.Data[((ni * cin + ci) * h + ih) * wi + iw] * w.Data[((co * cg + cj) * kh + i) * kw + j];
                                 }
+                        }
                         y.Data[((ni * cout + co) * ho + oh) * wo + ow] = sum;
                     }
         return y;
     }
 
     /// <summary>
-    /// torch.nn.functional.conv_transpose2d: x [N, Cin, H, W], w [Cin, Cout, kh, kw], b [Cout] or null; each
-    /// input pixel scatters x·w to output (ih·s − p + i·d, iw·s − p + j·d), the output being
-    /// (H − 1)·s − 2p + d·(k − 1) + outputPadding + 1 high.
+    /// torch.nn.functional.conv_transpose2d: x [N, Cin, H, W], w [Cin, Cout / groups, kh, kw], b [Cout] or null; each
+    /// input pixel of channel ci scatters x·w[ci, o] to output channel (ci / (Cin / groups))·(Cout / groups) + o at
+    /// (ih·s − p + i·d, iw·s − p + j·d), the output being (H − 1)·s − 2p + d·(k − 1) + outputPadding + 1 high.
     /// </summary>
     public static HostArray ConvTranspose2d(HostArray x, HostArray w, HostArray? b, (int H, int W) stride, (int H, int W) padding,
-        (int H, int W) outputPadding, (int H, int W) dilation)
+        (int H, int W) outputPadding, (int H, int W) dilation, int groups = 1)
     {
         int n = x.Shape[0], cin = x.Shape[1], h = x.Shape[2], wi = x.Shape[3];
-        int cout = w.Shape[1], kh = w.Shape[2], kw = w.Shape[3];
+        int og = w.Shape[1], cout = og * groups, kh = w.Shape[2], kw = w.Shape[3], inPerGroup = cin / groups;
         int ho = (h - 1) * stride.H - 2 * padding.H + dilation.H * (kh - 1) + outputPadding.H + 1;
         int wo = (wi - 1) * stride.W - 2 * padding.W + dilation.W * (kw - 1) + outputPadding.W + 1;
         var y = new HostArray([n, cout, ho, wo]);
@@ -54,14 +58,15 @@ public static partial class HostRef
             for (int ci = 0; ci < cin; ci++)
                 for (int ih = 0; ih < h; ih++)
                     for (int iw = 0; iw < wi; iw++)
-                        for (int co = 0; co < cout; co++)
+                        for (int o = 0; o < og; o++)
                             for (int i = 0; i < kh; i++)
                                 for (int j = 0; j < kw; j++)
                                 {
                                     int oh = ih * stride.H - padding.H + i * dilation.H, ow = iw * stride.W - padding.W + j * dilation.W;
+                                    int co = ci / inPerGroup * og + o;
                                     if (oh >= 0 && oh < ho && ow >= 0 && ow < wo)
                                         y.Data[((ni * cout + co) * ho + oh) * wo + ow] +=
-                                            x.Data[((ni * cin + ci) * h + ih) * wi + iw] * w.Data[((ci * cout + co) * kh + i) * kw + j];
+                                            x.Data[((ni * cin + ci) * h + ih) * wi + iw] * w.Data[((ci * og + o) * kh + i) * kw + j];
                                 }
         return y;
     }

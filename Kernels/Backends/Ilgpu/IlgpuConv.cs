@@ -5,7 +5,8 @@ namespace QSparse.Kernels;
 
 /// <summary>
 /// 2-D convolution as im2col + GEMM. The column matrix is [C·KH·KW, N·OutH·OutW], so each pass is one
-/// GEMM over every image: forward then permutes [OutC, N, P] to [N, OutC, P], backward-weight takes
+/// GEMM over every image (with groups, a batch of one GEMM per group on its block of col rows and its
+/// channels): forward then permutes [OutC, N, P] to [N, OutC, P], backward-weight takes
 /// K = N·OutH·OutW, and backward-data's GEMM is followed by col2im. col2im gathers (each
 /// input pixel sums the column entries that read it) instead of scattering with atomics, so every
 /// result is deterministic. A transposed convolution's forward is this convolution's backward-data.
@@ -81,7 +82,7 @@ static class IlgpuConv
     public static void Col2Im(Device d, ArrayView<float> col, ArrayView<float> x, ConvGeometry g, bool accumulate = false) =>
         d.ForEach(g.N * g.C * g.H * g.W, new Col2ImBody(col, x, g, accumulate ? 1 : 0));
 
-    /// <summary>y [N, OutC, OutH, OutW] = conv(x [N, C, H, W], w [OutC, C, KH, KW]) + bias [OutC].</summary>
+    /// <summary>y [N, OutC, OutH, OutW] = conv(x [N, C, H, W], w [OutC, C / groups, KH, KW]) + bias [OutC].</summary>
     public static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float>? bias,
         ArrayView<float> y, ConvGeometry g)
     {
@@ -93,11 +94,13 @@ static class IlgpuConv
                 BroadcastChannels(d, b, yByChannel, 1, g.OutC, g.ColCols);
             // NOTE: one GEMM over every image (N = batch·OutH·OutW), not one per image: with M = OutC
             // as small as 32 or 64, per-image products leave the GEMM far below its square-matrix rate.
-            // Y' (OutC × N·P) = W (OutC × C·KH·KW) · col (C·KH·KW × N·P).
+            // Per group: Y'_g (GroupOutC × N·P) = W_g (GroupOutC × GroupColRows) · col_g (GroupColRows × N·P).
             GemmKernels.Gemm(d, w, col, yByChannel, new GemmShape
             {
-                Batch = 1, M = g.OutC, N = g.ColCols, K = g.ColRows,
-                AM = g.ColRows, AK = 1, BK = g.ColCols, BN = 1, CM = g.ColCols, CN = 1,
+                Batch = g.GroupCount, M = g.GroupOutC, N = g.ColCols, K = g.GroupColRows,
+                ABatch = g.GroupOutC * g.GroupColRows, AM = g.GroupColRows, AK = 1,
+                BBatch = g.GroupColRows * g.ColCols, BK = g.ColCols, BN = 1,
+                CBatch = g.GroupOutC * g.ColCols, CM = g.ColCols, CN = 1,
                 Alpha = 1, Beta = bias.HasValue ? 1 : 0,
             });
             // Y' [OutC, N, P] → y [N, OutC, P].
@@ -111,7 +114,7 @@ static class IlgpuConv
     }
 
     /// <summary>
-    /// x [N, C, H, W] = convᵀ(gy [N, OutC, OutH, OutW], w [OutC, C, KH, KW]) + bias [C]: the gradient
+    /// x [N, C, H, W] = convᵀ(gy [N, OutC, OutH, OutW], w [OutC, C / groups, KH, KW]) + bias [C]: the gradient
     /// of <see cref="Forward"/> with respect to its input, and the forward pass of a transposed convolution.
     /// </summary>
     public static void BackwardData(Device d, ArrayView<float> gy, ArrayView<float> w, ArrayView<float>? bias,
@@ -123,11 +126,13 @@ static class IlgpuConv
         try
         {
             ToChannelMajor(d, gy, gyByChannel, g);
-            // col (C·KH·KW × N·P) = Wᵀ (C·KH·KW × OutC) · GY' (OutC × N·P), one GEMM over every image.
+            // Per group, one GEMM over every image: col_g (GroupColRows × N·P) = W_gᵀ (GroupColRows × GroupOutC) · GY'_g (GroupOutC × N·P).
             GemmKernels.Gemm(d, w, gyByChannel, col, new GemmShape
             {
-                Batch = 1, M = g.ColRows, N = g.ColCols, K = g.OutC,
-                AM = 1, AK = g.ColRows, BK = g.ColCols, BN = 1, CM = g.ColCols, CN = 1,
+                Batch = g.GroupCount, M = g.GroupColRows, N = g.ColCols, K = g.GroupOutC,
+                ABatch = g.GroupOutC * g.GroupColRows, AM = 1, AK = g.GroupColRows,
+                BBatch = g.GroupOutC * g.ColCols, BK = g.ColCols, BN = 1,
+                CBatch = g.GroupColRows * g.ColCols, CM = g.ColCols, CN = 1,
                 Alpha = 1, Beta = 0,
             });
             Col2Im(d, col, x, g, accumulate: bias.HasValue);
@@ -138,7 +143,7 @@ static class IlgpuConv
         }
     }
 
-    /// <summary>gw [OutC, C, KH, KW] = the gradient of <see cref="Forward"/> with respect to w, given x and gy.</summary>
+    /// <summary>gw [OutC, C / groups, KH, KW] = the gradient of <see cref="Forward"/> with respect to w, given x and gy.</summary>
     public static void BackwardWeight(Device d, ArrayView<float> x, ArrayView<float> gy, ArrayView<float> gw, ConvGeometry g)
     {
         var scratch = RentScratch(d, g, out var col, out var gyByChannel);
@@ -146,13 +151,13 @@ static class IlgpuConv
         {
             Im2Col(d, x, col, g);
             ToChannelMajor(d, gy, gyByChannel, g);
-            // GW (OutC × C·KH·KW) = GY' (OutC × N·P) · colᵀ (N·P × C·KH·KW).
+            // Per group: GW_g (GroupOutC × GroupColRows) = GY'_g (GroupOutC × N·P) · col_gᵀ (N·P × GroupColRows).
             GemmKernels.Gemm(d, gyByChannel, col, gw, new GemmShape
             {
-                Batch = 1, M = g.OutC, N = g.ColRows, K = g.ColCols,
-                ABatch = 0, AM = g.ColCols, AK = 1,
-                BBatch = 0, BK = 1, BN = g.ColCols,
-                CBatch = 0, CM = g.ColRows, CN = 1,
+                Batch = g.GroupCount, M = g.GroupOutC, N = g.GroupColRows, K = g.ColCols,
+                ABatch = g.GroupOutC * g.ColCols, AM = g.ColCols, AK = 1,
+                BBatch = g.GroupColRows * g.ColCols, BK = 1, BN = g.ColCols,
+                CBatch = g.GroupOutC * g.GroupColRows, CM = g.GroupColRows, CN = 1,
                 Alpha = 1, Beta = 0,
             });
         }

@@ -39,6 +39,16 @@ readonly unsafe struct ConvIndexTable
         }
     }
 
+    ConvIndexTable(int* offset, int* h, int* w)
+    {
+        Offset = offset;
+        H = h;
+        W = w;
+    }
+
+    /// <summary>The entries from <paramref name="first"/> on: a channel group's taps.</summary>
+    public ConvIndexTable From(int first) => new(Offset + first, H + first, W + first);
+
     /// <summary>The taps (c, ki, kj) of <paramref name="g"/>, written into <paramref name="storage"/> (<see cref="Storage"/>(ColRows) ints).</summary>
     public static ConvIndexTable Taps(int* storage, ConvGeometry g) => new(storage, g.ColRows, ConvWalk.Taps(g));
 

@@ -8,40 +8,45 @@ namespace QSparse.Kernels;
 
 /// <summary>
 /// The native path of the convolutions: forward and backward-weight are one <see cref="NativeGemm"/>
-/// product whose im2col operand is packed straight from the image (<see cref="Im2ColB"/>);
+/// product per channel group whose im2col operand is packed straight from the image (<see cref="Im2ColB"/>);
 /// backward-data adds the micro-kernel's blocks of col straight onto the input gradient.
 /// </summary>
 static unsafe class NativeConv
 {
-    /// <summary>y [N, OutC, OutH, OutW] = conv(x, w) + bias [OutC]: one GEMM, col never materialised.</summary>
+    /// <summary>y [N, OutC, OutH, OutW] = conv(x, w) + bias [OutC]: one GEMM per group, col never materialised.</summary>
     public static void Forward(HostMemory host, ArrayView<float> x, ArrayView<float> w, ArrayView<float>? bias, ArrayView<float> y, ConvGeometry g)
     {
-        // Y [OutC, (n, pixel)] = W [OutC, C·KH·KW] · col, written where y holds it.
+        // Y_g [GroupOutC, (n, pixel)] = W_g [GroupOutC, GroupColRows] · col_g, written where y holds it.
         float* ws = (float*)host.Address(w), ys = (float*)host.Address(y), b = (float*)host.Address(bias);
-        WithIm2Col(host, x, g, tapRows: true, col => NativeGemm.Multiply(new StridedA(ws, g.ColRows, AxisMap.Plain(1)), col,
-            new GemmOutput(ys, g.OutPixels, AxisMap.ImagePixels(g.OutC, g.OutPixels), b),
-            g.OutC, g.ColCols, g.ColRows, 1f, 0f));
+        WithIm2Col(host, x, g, tapRows: true, (group, col) => NativeGemm.Multiply(
+            new StridedA(ws + group * g.GroupOutC * g.GroupColRows, g.GroupColRows, AxisMap.Plain(1)), col,
+            new GemmOutput(ys + group * g.GroupOutC * g.OutPixels, g.OutPixels, AxisMap.ImagePixels(g.OutC, g.OutPixels),
+                b == null ? null : b + group * g.GroupOutC),
+            g.GroupOutC, g.ColCols, g.GroupColRows, 1f, 0f));
     }
 
     /// <summary>
-    /// x [N, C, H, W] = convᵀ(gy, w) + bias [C]: per image, blocks of col = Wᵀ·GY (6 taps × 16 pixels, from
-    /// the GEMM's micro-kernel) are added straight onto the input pixels they stand for, so col2im is fused
-    /// into the product and no col matrix exists. One worker owns each image: every sum runs in a fixed
-    /// order, whatever the number of cores (deterministic).
+    /// x [N, C, H, W] = convᵀ(gy, w) + bias [C]: per image and group, blocks of col_g = W_gᵀ·GY_g (6 taps × 16
+    /// pixels, from the GEMM's micro-kernel) are added straight onto the input pixels they stand for, so col2im
+    /// is fused into the product and no col matrix exists. One worker owns each image: every sum runs in a
+    /// fixed order, whatever the number of cores (deterministic).
     /// </summary>
     public static void BackwardData(HostMemory host, ArrayView<float> gy, ArrayView<float> w, ArrayView<float>? bias, ArrayView<float> x, ConvGeometry g)
     {
-        int k = g.OutC, panels = (g.ColRows + MR - 1) / MR, pixels = g.OutPixels, plane = g.H * g.W;
+        int k = g.GroupOutC, rows = g.GroupColRows, panels = (rows + MR - 1) / MR, pixels = g.OutPixels, plane = g.H * g.W;
         bool dense = g.PadH == 0 && g.PadW == 0;
-        var packed = ArrayPool<float>.Shared.Rent(panels * MR * k);
+        var packed = ArrayPool<float>.Shared.Rent(g.GroupCount * panels * MR * k);
         try
         {
             fixed (float* packedA = packed)
             {
-                // Wᵀ (taps × OutC): element (tap, oc) at w[oc·ColRows + tap], packed whole (it is small).
-                var wT = new StridedA((float*)host.Address(w), 1, AxisMap.Plain(g.ColRows));
-                for (int panel = 0; panel < panels; panel++)
-                    wT.Pack(panel * MR, Math.Min(MR, g.ColRows - panel * MR), 0, k, packedA + panel * MR * k);
+                // W_gᵀ (taps × GroupOutC): element (tap, oc) at w[(group·GroupOutC + oc)·GroupColRows + tap], packed whole (it is small).
+                for (int group = 0; group < g.GroupCount; group++)
+                {
+                    var wT = new StridedA((float*)host.Address(w) + group * k * rows, 1, AxisMap.Plain(rows));
+                    for (int panel = 0; panel < panels; panel++)
+                        wT.Pack(panel * MR, Math.Min(MR, rows - panel * MR), 0, k, packedA + (group * panels + panel) * MR * k);
+                }
                 float* pa = packedA, xs = (float*)host.Address(x), b = (float*)host.Address(bias);
                 var gyByChannel = new StridedB((float*)host.Address(gy), pixels, AxisMap.ImagePixels(g.OutC, pixels));
                 WithTables(x, g, (taps, pixelTable) => NativeLoops.For(g.N, (long)g.ColRows * pixels, (begin, end) =>
@@ -54,14 +59,19 @@ static unsafe class NativeConv
                         {
                             for (int c = 0; c < g.C; c++)
                                 new Span<float>(xs + ((long)n * g.C + c) * plane, plane).Fill(b != null ? b[c] : 0f);
-                            for (int p0 = 0; p0 < pixels; p0 += NR)
+                            for (int group = 0; group < g.GroupCount; group++)
                             {
-                                int column = n * pixels + p0, nr = Math.Min(NR, pixels - p0);
-                                gyByChannel.Pack(0, k, column, nr, bPanel);
-                                for (int m0 = 0; m0 < g.ColRows; m0 += MR)
+                                var groupTaps = taps.From(group * rows);
+                                float* groupA = pa + group * panels * MR * k;
+                                for (int p0 = 0; p0 < pixels; p0 += NR)
                                 {
-                                    NativeGemm.MicroKernel(pa + m0 * k, bPanel, k, product);
-                                    AddBlock(xs, product, taps, m0, Math.Min(MR, g.ColRows - m0), pixelTable, column, nr, bounds, dense);
+                                    int column = n * pixels + p0, nr = Math.Min(NR, pixels - p0);
+                                    gyByChannel.Pack(group * k, k, column, nr, bPanel);
+                                    for (int m0 = 0; m0 < rows; m0 += MR)
+                                    {
+                                        NativeGemm.MicroKernel(groupA + m0 * k, bPanel, k, product);
+                                        AddBlock(xs, product, groupTaps, m0, Math.Min(MR, rows - m0), pixelTable, column, nr, bounds, dense);
+                                    }
                                 }
                             }
                         }
@@ -122,24 +132,34 @@ static unsafe class NativeConv
         }
     }
 
-    /// <summary>gw [OutC, C, KH, KW] = GY [OutC, (n, pixel)] · colᵀ, with GY read where gy holds it.</summary>
+    /// <summary>gw [OutC, C / groups, KH, KW]: per group GW_g = GY_g [GroupOutC, (n, pixel)] · col_gᵀ, with GY read where gy holds it.</summary>
     public static void BackwardWeight(HostMemory host, ArrayView<float> x, ArrayView<float> gy, ArrayView<float> gw, ConvGeometry g)
     {
         float* gys = (float*)host.Address(gy), gws = (float*)host.Address(gw);
-        WithIm2Col(host, x, g, tapRows: false, colT => NativeGemm.Multiply(
-            new StridedA(gys, g.OutPixels, AxisMap.ImagePixels(g.OutC, g.OutPixels)), colT,
-            new GemmOutput(gws, g.ColRows, AxisMap.Plain(1)), g.OutC, g.ColRows, g.ColCols, 1f, 0f));
+        WithIm2Col(host, x, g, tapRows: false, (group, colT) => NativeGemm.Multiply(
+            new StridedA(gys + group * g.GroupOutC * g.OutPixels, g.OutPixels, AxisMap.ImagePixels(g.OutC, g.OutPixels)), colT,
+            new GemmOutput(gws + group * g.GroupOutC * g.GroupColRows, g.GroupColRows, AxisMap.Plain(1)),
+            g.GroupOutC, g.GroupColRows, g.ColCols, 1f, 0f));
     }
 
     /// <summary>
-    /// Runs <paramref name="product"/> with the im2col matrix of <paramref name="image"/> (rows taps when
-    /// <paramref name="tapRows"/>, else pixels).
+    /// Runs <paramref name="product"/>(group, its block of the im2col matrix of <paramref name="image"/>) for
+    /// every group (rows taps when <paramref name="tapRows"/>, else pixels). Groups write disjoint outputs, so
+    /// small ones (depthwise: one channel each) run on all cores at once; one group runs on the calling thread.
     /// </summary>
-    static void WithIm2Col(HostMemory host, ArrayView<float> image, ConvGeometry g, bool tapRows, Action<Im2ColB> product)
+    static void WithIm2Col(HostMemory host, ArrayView<float> image, ConvGeometry g, bool tapRows, Action<int, Im2ColB> product)
     {
         float* x = (float*)host.Address(image);
-        WithTables(image, g, (taps, pixels) =>
-            product(tapRows ? new Im2ColB(x, taps, pixels, g, pixelRows: false) : new Im2ColB(x, pixels, taps, g, pixelRows: true)));
+        WithTables(image, g, (taps, pixels) => NativeLoops.For(g.GroupCount, (long)g.GroupOutC * g.GroupColRows * g.ColCols, (begin, end) =>
+        {
+            for (int group = begin; group < end; group++)
+            {
+                // NOTE: a group's tap block is followed by the next group's taps, not by padding entries: a partial
+                // panel of them packs real values, which the product never writes out (only nr columns are).
+                var groupTaps = taps.From(group * g.GroupColRows);
+                product(group, tapRows ? new Im2ColB(x, groupTaps, pixels, g, pixelRows: false) : new Im2ColB(x, pixels, groupTaps, g, pixelRows: true));
+            }
+        }));
     }
 
     /// <summary>Runs <paramref name="body"/> with the tap and pixel tables of <paramref name="g"/>, built for this call.</summary>
