@@ -3,11 +3,14 @@ using QSparse.Scheduling;
 namespace QSparse.Tests.LayerCases;
 
 // The optimizers (4 steps from w0 with grad0..grad3, within 1e-6 as core_cases' optimizer tests) and the
-// LR schedules (the rates of 12 epochs, exactly: plain float64 arithmetic in PyTorch's order).
+// resume from a checkpoint halfway bit for bit; the LR schedules (the rates of 12 epochs, exactly: plain float64 arithmetic in PyTorch's order).
 public partial class LayerCaseGoldenTests
 {
     [TestCaseSource(nameof(CasesOf), [new[] { "optimizer" }])]
     public void Optimizer(string name) => OptimizerGoldenTests.CheckSteps(Cases, Device, name);
+
+    [TestCaseSource(nameof(CasesOf), [new[] { "optimizer" }])]
+    public void OptimizerResumesFromCheckpoint(string name) => OptimizerGoldenTests.CheckResume(Cases, Device, name);
 
     [TestCaseSource(nameof(CasesOf), [new[] { "MultiStepLR" }])]
     public void MultiStepLR(string name) =>
