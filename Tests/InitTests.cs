@@ -102,6 +102,16 @@ public class InitTests(string kind) : DeviceTest(kind)
     }
 
     [Test]
+    public void ShortFormsMatchTheirFullForms()
+    {
+        var shape = new[] { 4, 6 };
+        Assert.That(Init.Uniform(Empty(shape), 0.3, new Generator(4)).ToArray<float>(),
+            Is.EqualTo(Init.Uniform(Empty(shape), -0.3, 0.3, new Generator(4)).ToArray<float>()));
+        Assert.That(Init.KaimingUniform(Empty(shape), 0.5, new Generator(4)).ToArray<float>(),
+            Is.EqualTo(Init.KaimingUniform(Empty(shape), 0.5, FanMode.FanIn, Nonlinearity.LeakyRelu, new Generator(4)).ToArray<float>()));
+    }
+
+    [Test]
     public void SameGeneratorStateGivesTheSameValues()
     {
         var a = Init.KaimingNormal(Empty(4, 6), generator: new Generator(3)).ToArray<float>();

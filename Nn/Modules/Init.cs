@@ -60,6 +60,9 @@ public static class Init
         return t.CopyFrom(r);
     }
 
+    /// <summary>Fills <paramref name="t"/> with the symmetric U(-bound, bound).</summary>
+    public static Tensor Uniform(Tensor t, double bound, Generator? generator) => Uniform(t, -bound, bound, generator);
+
     /// <summary>Fills <paramref name="t"/> with N(mean, std²) (normal_), std ≥ 0.</summary>
     public static Tensor Normal(Tensor t, double mean = 0, double std = 1, Generator? generator = null)
     {
@@ -88,6 +91,10 @@ public static class Init
         return Uniform(t, -bound, bound, generator);
     }
 
+    /// <summary>kaiming_uniform_ with leaky_relu's gain for slope <paramref name="a"/> and fan_in (PyTorch's defaults).</summary>
+    public static Tensor KaimingUniform(Tensor t, double a, Generator? generator) =>
+        KaimingUniform(t, a, FanMode.FanIn, Nonlinearity.LeakyRelu, generator);
+
     /// <summary>kaiming_normal_: N(0, std²) with std = gain / sqrt(fan).</summary>
     public static Tensor KaimingNormal(Tensor t, double a = 0, FanMode mode = FanMode.FanIn,
         Nonlinearity nonlinearity = Nonlinearity.LeakyRelu, Generator? generator = null) =>
@@ -110,12 +117,11 @@ public static class Init
     /// </summary>
     public static void DefaultLayer(Tensor weight, Tensor? bias, Generator? generator = null)
     {
-        KaimingUniform(weight, Math.Sqrt(5), generator: generator);
+        KaimingUniform(weight, Math.Sqrt(5), generator);
         if (bias != null)
         {
             var (fanIn, _) = FanInAndFanOut(weight.Shape);
-            double bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
-            Uniform(bias, -bound, bound, generator);
+            Uniform(bias, fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0, generator);
         }
     }
 }
