@@ -11,39 +11,43 @@ namespace QSparse.Tests;
 /// </summary>
 public class OptimizerGoldenTests(string kind) : DeviceTest(kind)
 {
-    const string Cases = "core_cases.json";
-    const string TensorFile = "core_cases.safetensors";
+    static readonly GoldenCases Core = GoldenCases.Core;
 
-    static IEnumerable<JsonNode> CasesOfKind(string caseKind) =>
-        Golden.Json(Cases)["cases"]!.AsArray().Select(c => c!).Where(c => c["kind"]!.GetValue<string>() == caseKind);
+    static IEnumerable<JsonNode> CasesOfKind(string caseKind) => Core.Names(caseKind).Select(Core.Case);
 
-    public static IEnumerable<string> OptimizerCases() =>
-        CasesOfKind("optimizer").Select(c => c["name"]!.GetValue<string>());
+    public static IEnumerable<string> OptimizerCases() => Core.Names("optimizer");
 
-    static JsonNode Case(string name) =>
-        Golden.Json(Cases)["cases"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == name)!;
+    static HostTensor GoldenTensor(string name) => Core.Stored[name];
 
-    static HostTensor GoldenTensor(string name) => Golden.Tensors(TensorFile)[name];
-
-    /// <summary>The optimizer a case describes; fails on a hyper-parameter it does not use.</summary>
-    static Optimizer Build(string name, IEnumerable<Tensor> parameters)
+    /// <summary>
+    /// The optimizer case <paramref name="name"/> of <paramref name="cases"/> describes (by its name's prefix:
+    /// sgd, adam, adamw, adadelta, rmsprop); fails on a hyper-parameter it does not use.
+    /// </summary>
+    internal static Optimizer Build(GoldenCases cases, string name, IEnumerable<Tensor> parameters)
     {
-        var json = Case(name)["params"]!.AsObject();
+        var json = cases.Case(name)["params"]!.AsObject();
         var used = new HashSet<string>();
         double Num(string key, double fallback)
         {
             used.Add(key);
             return json[key]?.GetValue<double>() ?? fallback;
         }
+        bool Flag(string key)
+        {
+            used.Add(key);
+            return json[key]?.GetValue<bool>() ?? false;
+        }
         Optimizer opt = name.Split('_')[0] switch
         {
             "sgd" => new SGD(parameters, Num("lr", double.NaN), Num("momentum", 0), Num("dampening", 0),
-                Num("weight_decay", 0), json["nesterov"]?.GetValue<bool>() ?? false),
+                Num("weight_decay", 0), Flag("nesterov")),
             "adam" => new Adam(parameters, Num("lr", 1e-3), Betas(json, used), Num("eps", 1e-8), Num("weight_decay", 0)),
+            "adamw" => new AdamW(parameters, Num("lr", 1e-3), Betas(json, used), Num("eps", 1e-8), Num("weight_decay", 1e-2)),
             "adadelta" => new Adadelta(parameters, Num("lr", 1.0), Num("rho", 0.9), Num("eps", 1e-6), Num("weight_decay", 0)),
+            "rmsprop" => new RMSprop(parameters, Num("lr", 1e-2), Num("alpha", 0.99), Num("eps", 1e-8), Num("weight_decay", 0),
+                Num("momentum", 0), Flag("centered")),
             var other => throw new AssertionException($"{name}: no optimizer named '{other}'"),
         };
-        used.Add("nesterov");
         var unused = json.Select(kv => kv.Key).Where(k => !used.Contains(k)).ToList();
         Assert.That(unused, Is.Empty, $"{name}: hyper-parameters the test does not pass on");
         return opt;
@@ -58,63 +62,75 @@ public class OptimizerGoldenTests(string kind) : DeviceTest(kind)
     }
 
     /// <summary>A module holding one bias-free weight of the golden shape, so Checkpoint can save it.</summary>
-    Linear ModelAt(HostTensor w)
+    static Linear ModelAt(Device device, HostTensor w)
     {
-        var model = new Linear(w.Shape[1], w.Shape[0], bias: false, device: Device);
-        using var value = w.ToDevice(Device);
+        var model = new Linear(w.Shape[1], w.Shape[0], bias: false, device: device);
+        using var value = w.ToDevice(device);
         model.Weight.CopyFrom(value);
         return model;
     }
 
-    static void ApplyGradient(Tensor param, string name, int step) =>
-        param.Grad = GoldenTensor($"{name}.grad{step}").ToDevice(param.Device);
+    Linear ModelAt(HostTensor w) => ModelAt(Device, w);
 
-    void AssertWeights(Tensor param, string name, int step) =>
-        Tolerance.AssertClose(param.ToArray<float>(), GoldenTensor($"{name}.w{step}").AsFloats(), 1e-6, 1e-6,
-            $"{name} on {Kind}: weights after step {step}");
+    static void ApplyGradient(GoldenCases cases, Tensor param, string name, int step) =>
+        param.Grad = cases.Stored[$"{name}.grad{step}"].ToDevice(param.Device);
 
-    [TestCaseSource(nameof(OptimizerCases))]
-    public void MatchesPyTorch(string name)
+    static void ApplyGradient(Tensor param, string name, int step) => ApplyGradient(Core, param, name, step);
+
+    /// <summary>
+    /// Optimizer case <paramref name="name"/> of <paramref name="cases"/> on <paramref name="device"/>: from w0,
+    /// each step applies grad{i} and the weights must match w{i+1} within 1e-6.
+    /// </summary>
+    internal static void CheckSteps(GoldenCases cases, Device device, string name)
     {
-        int steps = Case(name)["steps"]!.GetValue<int>();
-        var model = ModelAt(GoldenTensor($"{name}.w0"));
-        using var opt = Build(name, model.Parameters());
+        int steps = cases.Case(name)["steps"]!.GetValue<int>();
+        var model = ModelAt(device, cases.Stored[$"{name}.w0"]);
+        using var opt = Build(cases, name, model.Parameters());
         for (int i = 0; i < steps; i++)
         {
-            ApplyGradient(model.Weight, name, i);
+            ApplyGradient(cases, model.Weight, name, i);
             opt.Step();
             opt.ZeroGrad();
             Assert.That(model.Weight.Grad, Is.Null);
-            AssertWeights(model.Weight, name, i + 1);
+            Tolerance.AssertClose(model.Weight.ToArray<float>(), cases.Stored[$"{name}.w{i + 1}"].AsFloats(), 1e-6, 1e-6,
+                $"{name} on {device}: weights after step {i + 1}");
         }
     }
 
-    /// <summary>Halfway, save to a checkpoint and resume in a fresh model and optimizer: the result is bit-identical.</summary>
     [TestCaseSource(nameof(OptimizerCases))]
-    public void ResumesExactlyFromCheckpoint(string name)
+    public void MatchesPyTorch(string name) => CheckSteps(Core, Device, name);
+
+    [TestCaseSource(nameof(OptimizerCases))]
+    public void ResumesExactlyFromCheckpoint(string name) => CheckResume(Core, Device, name);
+
+    /// <summary>
+    /// Optimizer case <paramref name="name"/> of <paramref name="cases"/>: halfway, save to a checkpoint and resume in
+    /// a fresh model and optimizer; the weights and state at the end are bit-identical to the uninterrupted run's.
+    /// </summary>
+    internal static void CheckResume(GoldenCases cases, Device device, string name)
     {
-        int steps = Case(name)["steps"]!.GetValue<int>(), half = steps / 2;
+        int steps = cases.Case(name)["steps"]!.GetValue<int>(), half = steps / 2;
         var path = Path.Combine(Path.GetTempPath(), $"qsparse-optim-{Guid.NewGuid():N}.safetensors");
         try
         {
-            var model = ModelAt(GoldenTensor($"{name}.w0"));
-            using var opt = Build(name, model.Parameters());
+            var model = ModelAt(device, cases.Stored[$"{name}.w0"]);
+            using var opt = Build(cases, name, model.Parameters());
             for (int i = 0; i < steps; i++)
             {
                 if (i == half)
                     Checkpoint.Save(path, model, opt);
-                ApplyGradient(model.Weight, name, i);
+                ApplyGradient(cases, model.Weight, name, i);
                 opt.Step();
                 opt.ZeroGrad();
             }
 
-            var resumed = ModelAt(GoldenTensor($"{name}.w0"));
-            using var resumedOpt = Build(name, resumed.Parameters());
+            var resumed = ModelAt(device, cases.Stored[$"{name}.w0"]);
+            using var resumedOpt = Build(cases, name, resumed.Parameters());
             Checkpoint.Load(path, resumed, resumedOpt);
             Assert.That(resumedOpt.StateDict().Select(kv => kv.Key), Is.EqualTo(opt.StateDict().Select(kv => kv.Key)));
             for (int i = half; i < steps; i++)
             {
-                ApplyGradient(resumed.Weight, name, i);
+                ApplyGradient(cases, resumed.Weight, name, i);
                 resumedOpt.Step();
                 resumedOpt.ZeroGrad();
             }
@@ -160,7 +176,7 @@ public class OptimizerGoldenTests(string kind) : DeviceTest(kind)
             Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("betas"));
         Assert.That(() => new Adadelta(model.Parameters(), rho: 1.5),
             Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("rho"));
-        Assert.That(() => new SGD([], lr: 0.1), Throws.ArgumentException.With.Message.Contains("empty parameter list"));
+        Assert.That(() => new SGD(Array.Empty<Tensor>(), lr: 0.1), Throws.ArgumentException.With.Message.Contains("empty parameter list"));
         using var opt = new SGD(model.Parameters(), lr: 0.1);
         Assert.That(() => opt.Lr = -0.5, Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("lr"));
     }

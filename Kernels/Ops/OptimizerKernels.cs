@@ -23,4 +23,17 @@ public static class OptimizerKernels
     public static void Adadelta(Device d, ArrayView<float> param, ArrayView<float> grad, ArrayView<float> step,
         ArrayView<float> squareAvg, ArrayView<float> accDelta, AdadeltaParams p) =>
         d.Backend.Adadelta(param, grad, step, squareAvg, accDelta, p);
+
+    /// <summary>One AdamW step in place on the parameter, its averages and its one-element step count.</summary>
+    public static void AdamW(Device d, ArrayView<float> param, ArrayView<float> grad, ArrayView<float> step,
+        ArrayView<float> expAvg, ArrayView<float> expAvgSq, AdamWParams p) => d.Backend.AdamW(param, grad, step, expAvg, expAvgSq, p);
+
+    /// <summary>
+    /// One RMSprop step in place on the parameter, its square average and its one-element step count.
+    /// <paramref name="momentumBuffer"/> and <paramref name="gradAvg"/> have the parameter's length when
+    /// used (momentum &gt; 0, centered), any view otherwise: they are not touched.
+    /// </summary>
+    public static void Rmsprop(Device d, ArrayView<float> param, ArrayView<float> grad, ArrayView<float> step,
+        ArrayView<float> squareAvg, ArrayView<float> momentumBuffer, ArrayView<float> gradAvg, RmspropParams p) =>
+        d.Backend.Rmsprop(param, grad, step, squareAvg, momentumBuffer, gradAvg, p);
 }

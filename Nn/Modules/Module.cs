@@ -200,23 +200,22 @@ public abstract partial class Module
     /// <summary>
     /// Copies values from <paramref name="state"/> into the model. A missing or unexpected key (when
     /// <paramref name="strict"/>), a dtype or a shape mismatch is an error naming the key; a module
-    /// may adopt a shape instead (see <see cref="AdoptShape"/>).
+    /// may adopt a shape instead (see <see cref="AdoptShape"/>). Returns the missing and unexpected keys
+    /// (empty after a strict load), as PyTorch's load_state_dict does; with strict false the keys both
+    /// sides have are still loaded.
     /// </summary>
-    public void LoadStateDict(IReadOnlyDictionary<string, HostTensor> state, bool strict = true)
+    public IncompatibleKeys LoadStateDict(IReadOnlyDictionary<string, HostTensor> state, bool strict = true)
     {
         var own = new Dictionary<string, (Module Owner, string Slot)>();
         foreach (var (path, m) in NamedModules())
             foreach (var n in m.parameterNames.Concat(m.bufferNames))
                 if (m.slots[n] != null)
                     own[Join(path, n)] = (m, n);
-        if (strict)
-        {
-            var missing = own.Keys.Where(k => !state.ContainsKey(k)).ToList();
-            var unexpected = state.Keys.Where(k => !own.ContainsKey(k)).ToList();
-            if (missing.Count > 0 || unexpected.Count > 0)
-                throw new KeyNotFoundException(
-                    $"state dict does not match the model: missing keys [{string.Join(", ", missing)}], unexpected keys [{string.Join(", ", unexpected)}]");
-        }
+        var missing = own.Keys.Where(k => !state.ContainsKey(k)).ToList();
+        var unexpected = state.Keys.Where(k => !own.ContainsKey(k)).ToList();
+        if (strict && (missing.Count > 0 || unexpected.Count > 0))
+            throw new KeyNotFoundException(
+                $"state dict does not match the model: missing keys [{string.Join(", ", missing)}], unexpected keys [{string.Join(", ", unexpected)}]");
         // NOTE: mismatches are settled (adopted or refused) before any value is copied, so a refused
         // key leaves the model untouched, unless a module adopted an earlier key's shape.
         var matching = new List<(Tensor Current, HostTensor Value)>();
@@ -238,6 +237,7 @@ public abstract partial class Module
         }
         foreach (var (_, m) in NamedModules())
             m.OnStateLoaded();
+        return new IncompatibleKeys(missing, unexpected);
     }
 
     /// <summary>

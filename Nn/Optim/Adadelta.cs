@@ -17,39 +17,39 @@ public sealed class Adadelta : Optimizer
     /// <param name="eps">Added inside the square roots.</param>
     /// <param name="weightDecay">The L2 penalty added to the gradient.</param>
     public Adadelta(IEnumerable<Tensor> parameters, double lr = 1.0, double rho = 0.9, double eps = 1e-6,
-        double weightDecay = 0) : base(parameters, lr)
+        double weightDecay = 0) : this([new ParamGroup(parameters)], lr, rho, eps, weightDecay)
     {
-        if (!(rho >= 0 && rho <= 1))
-            throw new ArgumentOutOfRangeException(nameof(rho), rho, $"invalid rho value: {rho}");
-        if (!(eps >= 0))
-            throw new ArgumentOutOfRangeException(nameof(eps), eps, $"invalid epsilon value: {eps}");
-        if (!(weightDecay >= 0))
-            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, $"invalid weight_decay value: {weightDecay}");
-        Rho = rho;
-        Eps = eps;
-        WeightDecay = weightDecay;
     }
 
-    /// <summary>The decay of the running averages.</summary>
-    public double Rho { get; }
-
-    /// <summary>Added inside the square roots.</summary>
-    public double Eps { get; }
-
-    /// <summary>The L2 penalty added to the gradient.</summary>
-    public double WeightDecay { get; }
-
-    protected override IReadOnlyList<string> StateNames => names;
-
-    protected override void Update(Tensor param, Tensor grad, ParameterState state, bool fresh)
+    /// <param name="groups">Parameter groups; an option a group leaves null takes the value given here.</param>
+    /// <param name="lr">Scales the delta before it is applied.</param>
+    /// <param name="rho">The decay of the running averages, in [0, 1].</param>
+    /// <param name="eps">Added inside the square roots.</param>
+    /// <param name="weightDecay">The L2 penalty added to the gradient.</param>
+    public Adadelta(IEnumerable<ParamGroup> groups, double lr = 1.0, double rho = 0.9, double eps = 1e-6,
+        double weightDecay = 0) : base(groups, new ParamGroup([], lr, weightDecay, eps: eps, rho: rho))
     {
+        foreach (var g in ParamGroups)
+        {
+            double r = g.Rho!.Value;
+            if (!(r >= 0 && r <= 1))
+                throw new ArgumentOutOfRangeException(nameof(rho), r, $"invalid rho value: {r}");
+            OptimizerChecks.EpsAndWeightDecay(g);
+        }
+    }
+
+    protected override IReadOnlyList<string> StateNamesOf(ParamGroup group) => names;
+
+    protected override void Update(ParamGroup group, Tensor param, Tensor grad, ParameterState state, bool fresh)
+    {
+        double rho = group.Rho!.Value;
         var p = new AdadeltaParams
         {
-            Lr = (float)Lr,
-            Rho = (float)Rho,
-            OneMinusRho = (float)(1 - Rho),
-            Eps = (float)Eps,
-            WeightDecay = (float)WeightDecay,
+            Lr = (float)group.Lr!.Value,
+            Rho = (float)rho,
+            OneMinusRho = (float)(1 - rho),
+            Eps = (float)group.Eps!.Value,
+            WeightDecay = (float)group.WeightDecay!.Value,
             Step = state.Step,
         };
         var s = state.Tensors;

@@ -1,60 +1,82 @@
 namespace QSparse.Nn;
 
 /// <summary>
-/// Base of the optimizers (torch.optim.Optimizer), one parameter group. <see cref="Step"/> updates
-/// every parameter that has a gradient with one fused kernel; per-parameter state is created at its
-/// first step, outside any <see cref="TensorScope"/>, and owned (and disposed) by the optimizer.
-/// A learning-rate schedule drives <see cref="Lr"/> from the training loop, e.g. once per epoch:
+/// Base of the optimizers (torch.optim.Optimizer) with PyTorch's parameter groups (<see cref="ParamGroup"/>).
+/// <see cref="Step"/> updates every parameter that has a gradient with one fused kernel, with its group's
+/// options; per-parameter state is created at its first step, outside any <see cref="TensorScope"/>, and
+/// owned (and disposed) by the optimizer. Parameters are numbered across the groups in order, as PyTorch
+/// numbers them in its state dict. A learning-rate schedule drives <see cref="Lr"/> (every group) or a
+/// group's <see cref="ParamGroup.Lr"/> from the training loop, e.g. once per epoch:
 /// <code>opt.Lr = sched.Lr; ...; sched.Step();</code>
 /// </summary>
 public abstract class Optimizer : IDisposable
 {
-    /// <summary>The name of the 0-d float32 step count in <see cref="StateNames"/>, as PyTorch saves it.</summary>
+    /// <summary>The name of the 0-d float32 step count in <see cref="StateNamesOf"/>, as PyTorch saves it.</summary>
     protected const string StepName = "step";
 
     readonly Tensor[] parameters;
+    readonly int[] groupOf;
+    readonly ParamGroup[] groups;
     readonly ParameterState?[] states;
-    double lr;
 
-    /// <param name="parameters">Float32 leaf tensors, e.g. <c>model.Parameters()</c>.</param>
-    /// <param name="lr">The learning rate, ≥ 0.</param>
-    protected Optimizer(IEnumerable<Tensor> parameters, double lr)
+    /// <param name="groups">The parameter groups; each parameter (a float32 leaf tensor) in one group only.</param>
+    /// <param name="defaults">The optimizer's options (its parameters unused), null where it has none.</param>
+    protected Optimizer(IEnumerable<ParamGroup> groups, ParamGroup defaults)
     {
-        this.parameters = parameters.ToArray();
-        if (this.parameters.Length == 0)
-            throw new ArgumentException("optimizer got an empty parameter list", nameof(parameters));
-        for (int i = 0; i < this.parameters.Length; i++)
-            if (this.parameters[i].DType != DType.Float32 || !this.parameters[i].IsLeaf)
-                throw new ArgumentException($"parameter {i} is not a float32 leaf tensor and cannot be optimized", nameof(parameters));
-        Lr = lr;
-        states = new ParameterState?[this.parameters.Length];
+        this.groups = groups.Select((g, i) => g.Resolve(defaults, i, GetType().Name)).ToArray();
+        parameters = this.groups.SelectMany(g => g.Params).ToArray();
+        groupOf = this.groups.SelectMany((g, i) => g.Params.Select(_ => i)).ToArray();
+        if (parameters.Length == 0)
+            throw new ArgumentException("optimizer got an empty parameter list", nameof(groups));
+        for (int i = 0; i < parameters.Length; i++)
+            if (parameters[i].DType != DType.Float32 || !parameters[i].IsLeaf)
+                throw new ArgumentException($"parameter {i} is not a float32 leaf tensor and cannot be optimized", nameof(groups));
+        if (parameters.Distinct(ReferenceEqualityComparer.Instance).Count() != parameters.Length)
+            throw new ArgumentException("some parameters appear in more than one parameter group", nameof(groups));
+        states = new ParameterState?[parameters.Length];
     }
 
     /// <summary>The optimized tensors, in the order their state is numbered.</summary>
     public IReadOnlyList<Tensor> Parameters => parameters;
 
-    /// <summary>The learning rate used by the next <see cref="Step"/>; set it from an LR schedule.</summary>
+    /// <summary>The resolved parameter groups (every option the optimizer uses set); their <see cref="ParamGroup.Lr"/> may be changed.</summary>
+    public IReadOnlyList<ParamGroup> ParamGroups => groups;
+
+    /// <summary>
+    /// The learning rate used by the next <see cref="Step"/>; setting it sets every group's. Reading it
+    /// throws when the groups' rates differ (read <see cref="ParamGroups"/> then).
+    /// </summary>
     public double Lr
     {
-        get => lr;
+        get
+        {
+            var lr = groups[0].Lr!.Value;
+            if (groups.Any(g => g.Lr != lr))
+                throw new InvalidOperationException("the parameter groups have different learning rates: read ParamGroups[i].Lr");
+            return lr;
+        }
         set
         {
             if (!(value >= 0))
                 throw new ArgumentOutOfRangeException("lr", value, $"invalid learning rate: {value}");
-            lr = value;
+            foreach (var g in groups)
+                g.Lr = value;
         }
     }
 
     /// <summary>
-    /// The state each parameter keeps, under PyTorch's names and in its order. NOTE: <see cref="StepName"/>
-    /// is a 0-d float32 count; every other entry is float32 shaped like the parameter and starts at zero.
+    /// The state each parameter of <paramref name="group"/> keeps, under PyTorch's names and in its order.
+    /// NOTE: <see cref="StepName"/> is a 0-d float32 count; every other entry is float32 shaped like the
+    /// parameter and starts at zero.
     /// </summary>
-    protected abstract IReadOnlyList<string> StateNames { get; }
+    protected abstract IReadOnlyList<string> StateNamesOf(ParamGroup group);
 
-    /// <summary>One parameter's state: its tensors in <see cref="StateNames"/> order and its step count.</summary>
+    IReadOnlyList<string> StateNames(int parameter) => StateNamesOf(groups[groupOf[parameter]]);
+
+    /// <summary>One parameter's state: its tensors in <see cref="StateNamesOf"/> order and its step count.</summary>
     protected sealed class ParameterState(Tensor[] tensors, long step)
     {
-        /// <summary>The state tensors, in <see cref="StateNames"/> order.</summary>
+        /// <summary>The state tensors, in <see cref="StateNamesOf"/> order.</summary>
         public Tensor[] Tensors { get; } = tensors;
 
         /// <summary>Updates taken, including the one in progress during <see cref="Update"/>.</summary>
@@ -63,10 +85,11 @@ public abstract class Optimizer : IDisposable
 
     /// <summary>
     /// Updates <paramref name="param"/> and <paramref name="state"/> in place from <paramref name="grad"/>
-    /// (same shape). <paramref name="fresh"/> is true on the first update after the state was created
+    /// (same shape) with the options of <paramref name="group"/> (resolved: every option the optimizer
+    /// uses is set). <paramref name="fresh"/> is true on the first update after the state was created
     /// (not after it was loaded).
     /// </summary>
-    protected abstract void Update(Tensor param, Tensor grad, ParameterState state, bool fresh);
+    protected abstract void Update(ParamGroup group, Tensor param, Tensor grad, ParameterState state, bool fresh);
 
     /// <summary>One update of every parameter that has a gradient; the others are skipped, as in PyTorch.</summary>
     public void Step()
@@ -80,9 +103,9 @@ public abstract class Optimizer : IDisposable
                 throw new InvalidOperationException(
                     $"parameter {i}: gradient of shape {ShapeUtil.Format(grad.Shape)} for a parameter of shape {ShapeUtil.Format(p.Shape)}");
             bool fresh = states[i] == null;
-            var state = states[i] ??= new ParameterState(StateNames.Select(n => NewStateTensor(p, n)).ToArray(), 0);
+            var state = states[i] ??= new ParameterState(StateNames(i).Select(n => NewStateTensor(p, n)).ToArray(), 0);
             state.Step++;
-            Update(p, grad, state, fresh);
+            Update(groups[groupOf[i]], p, grad, state, fresh);
         }
     }
 
@@ -101,8 +124,8 @@ public abstract class Optimizer : IDisposable
         var result = new List<KeyValuePair<string, Tensor>>();
         for (int i = 0; i < states.Length; i++)
             if (states[i] is { } s)
-                for (int k = 0; k < StateNames.Count; k++)
-                    result.Add(KeyValuePair.Create(Key(i, StateNames[k]), s.Tensors[k]));
+                for (int k = 0; k < StateNames(i).Count; k++)
+                    result.Add(KeyValuePair.Create(Key(i, StateNames(i)[k]), s.Tensors[k]));
         return result;
     }
 
@@ -117,7 +140,8 @@ public abstract class Optimizer : IDisposable
         var known = new HashSet<string>();
         for (int i = 0; i < parameters.Length; i++)
         {
-            var keys = StateNames.Select(n => Key(i, n)).ToArray();
+            var names = StateNames(i);
+            var keys = names.Select(n => Key(i, n)).ToArray();
             known.UnionWith(keys);
             if (!keys.Any(state.ContainsKey))
                 continue;
@@ -125,7 +149,7 @@ public abstract class Optimizer : IDisposable
             {
                 if (!state.TryGetValue(keys[k], out var value))
                     throw new KeyNotFoundException($"optimizer state key '{keys[k]}' is missing");
-                var shape = StateNames[k] == StepName ? [] : parameters[i].Shape;
+                var shape = names[k] == StepName ? [] : parameters[i].Shape;
                 if (value.DType != DType.Float32 || !value.Shape.SequenceEqual(shape))
                     throw new InvalidDataException(
                         $"optimizer state key '{keys[k]}': checkpoint has {value.DType.TorchName()} {ShapeUtil.Format(value.Shape)}, the optimizer needs float32 {ShapeUtil.Format(shape)}");
@@ -147,11 +171,12 @@ public abstract class Optimizer : IDisposable
         for (int i = 0; i < parameters.Length; i++)
         {
             DisposeState(i);
-            var keys = StateNames.Select(n => Key(i, n)).ToArray();
+            var names = StateNames(i);
+            var keys = names.Select(n => Key(i, n)).ToArray();
             if (!keys.Any(state.ContainsKey))
                 continue;
             var tensors = keys.Select(k => state[k].ToDevice(parameters[i].Device).DetachFromScope()).ToArray();
-            int stepIndex = StateNames.ToList().IndexOf(StepName);
+            int stepIndex = names.ToList().IndexOf(StepName);
             long step = stepIndex >= 0 ? (long)state[keys[stepIndex]].AsFloats()[0] : 0;
             states[i] = new ParameterState(tensors, step);
         }

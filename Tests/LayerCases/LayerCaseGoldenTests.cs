@@ -24,7 +24,6 @@ public partial class LayerCaseGoldenTests(string kind) : DeviceTest(kind)
 
         "graph", "MSELoss", "L1Loss", "BCEWithLogitsLoss", "SmoothL1Loss", "CrossEntropyLoss",
 
-        "optimizer", "MultiStepLR", "CosineAnnealingLR", "LinearLR",
     ];
 
     /// <summary>The kinds the tests of this class run: the arguments of their [TestCaseSource(nameof(CasesOf), ...)].</summary>

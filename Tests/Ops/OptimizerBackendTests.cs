@@ -14,6 +14,9 @@ public class OptimizerBackendTests
         ["sgd momentum nesterov"] = p => new SGD([p], 0.1, momentum: 0.9, weightDecay: 0.01, nesterov: true),
         ["adam"] = p => new Adam([p], 0.01, weightDecay: 0.01),
         ["adadelta"] = p => new Adadelta([p], weightDecay: 0.01),
+        ["adamw"] = p => new AdamW([p], 0.01, betas: (0.5, 0.99), weightDecay: 0.05),
+        ["rmsprop"] = p => new RMSprop([p], weightDecay: 0.01),
+        ["rmsprop centered momentum"] = p => new RMSprop([p], momentum: 0.9, centered: true),
     };
 
     public static IEnumerable<TestCaseData> Cases() =>

@@ -1,5 +1,4 @@
 using ILGPU;
-using ILGPU.Algorithms;
 using ILGPU.Runtime;
 using static QSparse.Kernels.OptimizerMath;
 
@@ -8,7 +7,7 @@ namespace QSparse.Kernels;
 /// <summary>
 /// One fused kernel per optimizer: each updates a parameter and its state buffers in place, element
 /// by element, following PyTorch 1.13's single-tensor update (torch/optim/sgd.py, adam.py,
-/// adadelta.py); with <see cref="OptimizerMath.AddScaled"/> for every <c>add(x, alpha=)</c> the golden
+/// adamw.py, adadelta.py, rmsprop.py); with <see cref="OptimizerMath.AddScaled"/> for every <c>add(x, alpha=)</c> the golden
 /// PyTorch 1.13 steps are matched bit for bit.
 /// </summary>
 static class IlgpuOptimizer
@@ -38,16 +37,38 @@ static class IlgpuOptimizer
         {
             if (i == 0)
                 step[0] = p.Step;
-            float g = grad[i];
-            if (p.WeightDecay != 0f)
-                g = AddScaled(g, p.WeightDecay, param[i]);
-            float m = AddScaled(expAvg[i] * p.Beta1, p.OneMinusBeta1, g);
-            float v = expAvgSq[i] * p.Beta2 + p.OneMinusBeta2 * g * g;
-            expAvg[i] = m;
-            expAvgSq[i] = v;
-            float denom = XMath.Sqrt(v) / p.BiasCorrection2Sqrt + p.Eps;
-            // addcdiv_(m, denom, value=-step_size): no fused multiply-add in ATen's kernel.
-            param[i] += -p.StepSize * m / denom;
+            AdamUpdate(ref param[i], grad[i], ref expAvg[i], ref expAvgSq[i], p);
+        }
+    }
+
+    internal readonly struct AdamWBody(ArrayView<float> param, ArrayView<float> grad, ArrayView<float> step,
+        ArrayView<float> expAvg, ArrayView<float> expAvgSq, AdamWParams p) : IElementBody
+    {
+        public void Run(int i)
+        {
+            if (i == 0)
+                step[0] = p.Adam.Step;
+            // param.mul_(1 - lr * weight_decay) comes first, then Adam's update without its L2 term.
+            param[i] *= p.Decay;
+            AdamUpdate(ref param[i], grad[i], ref expAvg[i], ref expAvgSq[i], p.Adam);
+        }
+    }
+
+    internal readonly struct RmspropBody(ArrayView<float> param, ArrayView<float> grad, ArrayView<float> step,
+        ArrayView<float> squareAvg, ArrayView<float> momentumBuffer, ArrayView<float> gradAvg, RmspropParams p) : IElementBody
+    {
+        public void Run(int i)
+        {
+            if (i == 0)
+                step[0] = p.Step;
+            // Unused buffers may be short views: index them only when the step uses them.
+            float buf = p.UseMomentum != 0 ? momentumBuffer[i] : 0f;
+            float ga = p.Centered != 0 ? gradAvg[i] : 0f;
+            RmspropUpdate(ref param[i], grad[i], ref squareAvg[i], ref buf, ref ga, p);
+            if (p.UseMomentum != 0)
+                momentumBuffer[i] = buf;
+            if (p.Centered != 0)
+                gradAvg[i] = ga;
         }
     }
 
@@ -72,4 +93,12 @@ static class IlgpuOptimizer
     public static void Adadelta(Device d, ArrayView<float> param, ArrayView<float> grad, ArrayView<float> step,
         ArrayView<float> squareAvg, ArrayView<float> accDelta, AdadeltaParams p) =>
         d.ForEach((int)param.Length, new AdadeltaBody(param, grad, step, squareAvg, accDelta, p));
+
+    public static void AdamW(Device d, ArrayView<float> param, ArrayView<float> grad, ArrayView<float> step,
+        ArrayView<float> expAvg, ArrayView<float> expAvgSq, AdamWParams p) =>
+        d.ForEach((int)param.Length, new AdamWBody(param, grad, step, expAvg, expAvgSq, p));
+
+    public static void Rmsprop(Device d, ArrayView<float> param, ArrayView<float> grad, ArrayView<float> step,
+        ArrayView<float> squareAvg, ArrayView<float> momentumBuffer, ArrayView<float> gradAvg, RmspropParams p) =>
+        d.ForEach((int)param.Length, new RmspropBody(param, grad, step, squareAvg, momentumBuffer, gradAvg, p));
 }
