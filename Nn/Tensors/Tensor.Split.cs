@@ -60,11 +60,30 @@ public sealed partial class Tensor
         var flipped = dims.Select(x => ShapeUtil.NormalizeDim(x, Rank)).ToArray();
         if (flipped.Distinct().Count() != flipped.Length)
             throw new ArgumentException($"flip: dims ({string.Join(", ", dims)}) name a dimension twice", nameof(dims));
-        var strides = ShapeUtil.Strides(Shape);
-        // NOTE: each flipped dimension is read backwards: from its last element, with a negative stride.
-        var srcStrides = strides.Select((s, i) => flipped.Contains(i) ? -s : s).ToArray();
-        int offset = flipped.Sum(i => (Shape[i] - 1) * strides[i]);
-        var result = StridedCopy(Shape, srcStrides, strides, offset, 0, null);
+        var result = this;
+        foreach (int d in Numel > 0 ? flipped : [])
+        {
+            var next = result.FlipRows(d);
+            if (!ReferenceEquals(result, this))
+                result.Dispose();
+            result = next;
+        }
+        if (ReferenceEquals(result, this))
+            result = StridedCopy(Shape, ShapeUtil.Strides(Shape), ShapeUtil.Strides(Shape), 0, 0, null);
         return Autograd.Record(result, "Flip", [this], g => [g.Flip(flipped)]);
+    }
+
+    /// <summary>
+    /// This tensor flipped along <paramref name="dim"/>, outside the graph: viewed as rows of the elements after
+    /// <paramref name="dim"/>, row (outer, i) is gathered from (outer, n − 1 − i).
+    /// NOTE: a gather, not a strided copy with a negative stride: views must not be read below their start.
+    /// </summary>
+    Tensor FlipRows(int dim)
+    {
+        int n = Shape[dim], inner = Shape.Skip(dim + 1).Aggregate(1, (a, b) => a * b), rows = Numel / inner;
+        var index = Enumerable.Range(0, rows).Select(r => r - r % n + (n - 1 - r % n)).ToArray();
+        using var byRow = new Tensor(Device, [rows, inner], DType, Storage);
+        using var gathered = byRow.IndexSelect(index);
+        return new Tensor(Device, Shape, DType, gathered.Storage);
     }
 }
