@@ -11,9 +11,10 @@ public class ContainerTests(string kind) : DeviceTest(kind)
     {
         readonly ModuleList layers;
 
-        public Stack(Device device, Generator g) : base(device) =>
-            layers = RegisterModule("layers", new ModuleList(new Linear(4, 3, device: device, generator: g), new ReLU(device))
-                .Append(new Linear(3, 2, device: device, generator: g)));
+        public Stack(Device device, params Module[] modules) : base(device) =>
+            layers = RegisterModule("layers", new ModuleList(modules[..^1]).Append(modules[^1]));
+
+        public ModuleList Layers => layers;
 
         public override Tensor Forward(Tensor x)
         {
@@ -70,7 +71,8 @@ public class ContainerTests(string kind) : DeviceTest(kind)
     public void ConvertWrapsTheLayersOfAModuleListAndTheOwnerRunsTheWrappers()
     {
         using var log = new CapturingLogger();
-        var model = new Stack(Device, new Generator(3));
+        var g = new Generator(3);
+        var model = new Stack(Device, new Linear(4, 3, device: Device, generator: g), new ReLU(Device), new Linear(3, 2, device: Device, generator: g));
         var converted = Convert(model, m => m is null ? Quantize(bits: 8, channelwise: -1, device: Device) : Quantize(m, bits: 8),
             weightLayers: [typeof(Linear)], activationLayers: [typeof(ReLU)]);
         Assert.That(converted.NamedModules().Where(m => m.Module is QuantizeLayer).Select(m => m.Name),
@@ -78,5 +80,20 @@ public class ContainerTests(string kind) : DeviceTest(kind)
         using (new TensorScope())
             converted.Call(Tensor.Rand(Device, [2, 4], new Generator(4)));
         Assert.That(converted.NamedModules().Select(m => m.Module).OfType<QuantizeLayer>().Select(q => q.NUpdates), Has.All.EqualTo(1));
+    }
+
+    [Test]
+    public void FuseBnFoldsABatchNormHeldInAModuleList()
+    {
+        using var scope = new TensorScope();
+        var g = new Generator(5);
+        var model = new Stack(Device, new Conv2d(2, 3, 3, padding: 1, device: Device, generator: g), new BatchNorm2d(3, device: Device), new ReLU(Device));
+        var x = Tensor.Randn(Device, [2, 2, 4, 4], new Generator(6));
+        model.Call(x);
+        model.Eval();
+        var before = model.Call(x).ToArray<float>();
+        QSparseOps.FuseBn(model);
+        Assert.That(model.Layers[1], Is.InstanceOf<Identity>());
+        Tolerance.AssertClose(model.Call(x).ToArray<float>(), before, 1e-5, 1e-5, "evaluation output after FuseBn");
     }
 }
