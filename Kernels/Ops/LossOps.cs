@@ -38,6 +38,12 @@ public readonly struct BceGradOp : IBinaryOp
     public float Apply(float p, float t) => (p - t) / XMath.Max((1f - p) * p, 1e-12f);
 }
 
+/// <summary>log(1 − p) − log p, i.e. −logit(p): the gradient of <see cref="BceOp"/> in t (t is unused; unclamped, as PyTorch's).</summary>
+public readonly struct BceTargetGradOp : IBinaryOp
+{
+    public float Apply(float p, float t) => XMath.Log(1f - p) - XMath.Log(p);
+}
+
 /// <summary>
 /// Binary cross-entropy of a logit x against a target t in the stable form max(x, 0) − x·t + log(1 + exp(−|x|))
 /// (torch.nn.functional.binary_cross_entropy_with_logits): no overflow for any x.

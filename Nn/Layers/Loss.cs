@@ -160,14 +160,16 @@ public static partial class Functional
     /// <summary>
     /// Binary cross-entropy of probabilities <paramref name="input"/> in [0, 1] against <paramref name="target"/>
     /// (torch.nn.functional.binary_cross_entropy): −(t·log p + (1 − t)·log(1 − p)), each log clamped at −100 as in
-    /// PyTorch, times the broadcast <paramref name="weight"/>, reduced. Only the input gets a gradient (PyTorch 1.13
-    /// has none for the target); inputs outside [0, 1] are not checked (that would wait for the device).
+    /// PyTorch, times the broadcast <paramref name="weight"/>, reduced. Both get gradients (the target's is
+    /// log(1 − p) − log p, unclamped as in PyTorch). Inputs outside [0, 1] are not checked (that would wait for the device).
     /// </summary>
     public static Tensor BinaryCrossEntropy(Tensor input, Tensor target, Tensor? weight = null, Reduction reduction = Reduction.Mean)
     {
         SameShape(input, target, "binary_cross_entropy");
-        var loss = Autograd.Record(input.Binary(target, new BceOp()), "BinaryCrossEntropy", [input],
-            g => [g.Mul(input.Binary(target, new BceGradOp()))], Saved.Input("self", input), Saved.Input("target", target));
+        bool inputGrad = input.RequiresGrad, targetGrad = target.RequiresGrad;
+        var loss = Autograd.Record(input.Binary(target, new BceOp()), "BinaryCrossEntropy", [input, target],
+            g => [inputGrad ? g.Mul(input.Binary(target, new BceGradOp())) : null, targetGrad ? g.Mul(input.Binary(target, new BceTargetGradOp())) : null],
+            Saved.Input("self", input), Saved.Input("target", target));
         return Reduce(weight == null ? loss : loss * weight, reduction);
     }
 

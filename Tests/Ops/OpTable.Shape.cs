@@ -56,6 +56,13 @@ public static partial class OpTable
         yield return new OpCase("max all", [In.Distinct([3, 5])], x => x[0].Max(), x => HostRef.Max(x[0], HostRef.All(x[0])));
         yield return new OpCase("max dims keepdim", [In.Distinct([2, 3, 4])], x => x[0].Max([0, 2], keepDim: true),
             x => HostRef.Max(x[0], [0, 2], true));
+        yield return new OpCase("min dim", [In.Distinct([4, 6])], x => x[0].Min(1), x => HostRef.Min(x[0], [1]));
+        yield return new OpCase("min all", [In.Distinct([3, 5])], x => x[0].Min(), x => HostRef.Min(x[0], HostRef.All(x[0])));
+        yield return new OpCase("min dims keepdim", [In.Distinct([2, 3, 4])], x => x[0].Min([0, 2], keepDim: true),
+            x => HostRef.Min(x[0], [0, 2], true));
+        yield return new OpCase("max dims 0 2 negative", [In.Distinct([2, 3, 4])], x => x[0].Max([0, -1]), x => HostRef.Max(x[0], [0, 2]));
+        yield return new OpCase("sum dims keepdim", [In.Uniform([2, 3, 4, 2])], x => x[0].Sum([1, 3], keepDim: true), x => HostRef.Sum(x[0], [1, 3], true));
+        yield return new OpCase("mean dims keepdim", [In.Uniform([2, 3, 4, 2])], x => x[0].Mean([2, 3], keepDim: true), x => HostRef.Mean(x[0], [2, 3], true));
         yield return Ties("max ties", x => x.Max(1), HostRef.Max);
         yield return Ties("min ties", x => x.Min(1), HostRef.Min);
         yield return new OpCase("argmax ties", [In.Integers([5, 4], 0, 2)], x => x[0].ArgMax(1).To(DType.Float32),
