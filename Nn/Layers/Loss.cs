@@ -7,9 +7,10 @@ public static partial class Functional
 {
     /// <summary>
     /// Negative log-likelihood (torch.nn.functional.nll_loss) of log-probabilities [N, C] at class
-    /// targets [N] (int64, or int32), as a scalar: -sum of logProbs[i, target[i]], divided by the number
-    /// of counted rows for <see cref="Reduction.Mean"/>. Rows whose target is <paramref name="ignoreIndex"/>
-    /// are skipped. A target outside [0, C) is an <see cref="ArgumentException"/> thrown when the loss is
+    /// targets [N] (int64, or int32): row i's term is -w[t_i]·logProbs[i, t_i] (w the class <paramref name="weight"/>
+    /// [C], or 1), summed, divided by the sum of w[t_i] over the counted rows for <see cref="Reduction.Mean"/>,
+    /// or kept per row [N] for <see cref="Reduction.None"/>. Rows whose target is <paramref name="ignoreIndex"/>
+    /// count 0. A target outside [0, C) is an <see cref="ArgumentException"/> thrown when the loss is
     /// first read on the host (<see cref="Tensor.Item"/>, <see cref="Tensor.ToArray{T}"/>), so that computing
     /// the loss never waits for the device.
     /// </summary>
@@ -61,6 +62,7 @@ public static partial class Functional
     /// </summary>
     static Tensor WeightedNllLoss(Tensor logProbs, Tensor labels, Reduction reduction, int ignoreIndex, Tensor? weight)
     {
+        // NOTE: NllLoss sends Mean here only with a weight; the unweighted mean is the kernel's.
         var rows = PickTargets(weight == null ? logProbs : logProbs * weight.Reshape(1, -1), labels, ignoreIndex).Neg();
         var loss = reduction switch
         {
@@ -81,10 +83,12 @@ public static partial class Functional
         using var classes = Tensor.Arange(x.Device, x.Shape[1]);
         using var ignored = labels.Eq(ignoreIndex);
         using var none = Tensor.Full(x.Device, [], -1);
-        using var counted = Tensor.Where(ignored, none, labels.To(DType.Float32));
+        using var asFloat = labels.To(DType.Float32);
+        using var counted = Tensor.Where(ignored, none, asFloat);
+        using var column = counted.Reshape(-1, 1);
         using var zero = Tensor.Zeros(x.Device, []);
         // NOTE: the mask is not disposed here: Where's backward reads it (the scope or the graph releases it).
-        return Tensor.Where(counted.Unsqueeze(1).Eq(classes), x, zero).Sum(1);
+        return Tensor.Where(column.Eq(classes), x, zero).Sum(1);
     }
 
     /// <summary>Floats in NllLoss's result buffer: loss, count, then two int64 (first bad row, its target).</summary>
@@ -104,6 +108,7 @@ public static partial class Functional
     /// with optional class <paramref name="weight"/> [C]. With <paramref name="labelSmoothing"/> ε it is PyTorch's
     /// (1 − ε)·nll + (ε / C)·smooth, where smooth's row i is −Σ_c w_c·logp[i, c] (0 where ignored), summed, or
     /// divided by the counted rows (by Σ w[t_i] over them when weighted) for <see cref="Reduction.Mean"/>.
+    /// A float32 <paramref name="target"/> of the logits' shape holds class probabilities instead (see <see cref="SoftTargetCrossEntropy"/>).
     /// </summary>
     public static Tensor CrossEntropy(Tensor logits, Tensor target, Reduction reduction = Reduction.Mean, int ignoreIndex = -100,
         Tensor? weight = null, double labelSmoothing = 0)
@@ -111,6 +116,8 @@ public static partial class Functional
         if (labelSmoothing < 0 || labelSmoothing > 1)
             throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "cross_entropy: label_smoothing must be in [0, 1]");
         var logProbs = LogSoftmax(logits, 1);
+        if (target.DType == DType.Float32)
+            return SoftTargetCrossEntropy(logProbs, target, reduction, ignoreIndex, weight, labelSmoothing);
         var nll = NllLoss(logProbs, target, reduction, ignoreIndex, weight);
         if (labelSmoothing == 0)
             return nll;
@@ -129,6 +136,22 @@ public static partial class Functional
         var check = nll.DeferredCheck;
         loss.DeferredCheck = check == null ? null : _ => check(nll);
         return loss;
+    }
+
+    /// <summary>
+    /// Cross-entropy against class probabilities [N, C] (PyTorch's float target): row i is −Σ_c w_c·logp[i, c]·t'[i, c]
+    /// with t' = (1 − ε)·t + ε/C; "mean" divides the sum by N (not by the weights). Both inputs get gradients.
+    /// </summary>
+    static Tensor SoftTargetCrossEntropy(Tensor logProbs, Tensor target, Reduction reduction, int ignoreIndex, Tensor? weight, double smoothing)
+    {
+        SameShape(logProbs, target, "cross_entropy");
+        if (ignoreIndex != -100)
+            throw new ArgumentException("cross_entropy: ignore_index is not supported for class-probability targets", nameof(ignoreIndex));
+        int classes = logProbs.Shape[1];
+        var probabilities = smoothing == 0 ? target : target * (float)(1 - smoothing) + (float)(smoothing / classes);
+        var terms = logProbs * probabilities;
+        var rows = (weight == null ? terms : terms * weight.Reshape(1, -1)).Sum(1).Neg();
+        return Reduce(rows, reduction);
     }
 
     /// <summary>

@@ -69,4 +69,14 @@ public static partial class HostRef
         };
         return Zip(Reduced(nll), Reduced(smooth), (a, b) => (1 - smoothing) * a + smoothing / classes * b);
     }
+
+    /// <summary>cross_entropy against class probabilities [N, C]: row i is −Σ_c w_c·logp[i, c]·((1 − ε)·t[i, c] + ε/C).</summary>
+    public static HostArray SoftCrossEntropy(HostArray logits, HostArray target, HostArray? weight, string reduction, double smoothing = 0)
+    {
+        var logProbs = LogSoftmax(logits, 1);
+        int n = logits.Shape[0], classes = logits.Shape[1];
+        var rows = new HostArray([n], Enumerable.Range(0, n).Select(i => -Enumerable.Range(0, classes).Sum(c =>
+            (weight?.Data[c] ?? 1) * logProbs.Data[i * classes + c] * ((1 - smoothing) * target.Data[i * classes + c] + smoothing / classes))).ToArray());
+        return Reduce(rows, reduction);
+    }
 }

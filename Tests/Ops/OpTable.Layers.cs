@@ -144,6 +144,11 @@ public static partial class OpTable
         yield return new OpCase("cross_entropy ignore_index in range weighted", [In.Uniform([5, 4], -2, 2), IgnoredLabels(1, 0, 3, 1, 2), In.Positive([4]).AsConstant()],
             x => Functional.CrossEntropy(x[0], x[1], ignoreIndex: 1, weight: x[2], labelSmoothing: 0.3),
             x => HostRef.CrossEntropy(x[0], x[1], x[2], "mean", ignoreIndex: 1, smoothing: 0.3));
+        yield return new OpCase("cross_entropy probabilities mean", [In.Uniform([4, 5], -2, 2), In.Uniform([4, 5], 0, 1)],
+            x => Functional.CrossEntropy(x[0], x[1]), x => HostRef.SoftCrossEntropy(x[0], x[1], null, "mean"));
+        yield return new OpCase("cross_entropy probabilities weighted smoothing none", [In.Uniform([4, 5], -2, 2), In.Uniform([4, 5], 0, 1), In.Positive([5]).AsConstant()],
+            x => Functional.CrossEntropy(x[0], x[1], Reduction.None, weight: x[2], labelSmoothing: 0.2),
+            x => HostRef.SoftCrossEntropy(x[0], x[1], x[2], "none", 0.2));
         yield return new OpCase("cross_entropy smoothing 1", [In.Uniform([3, 4], -2, 2), In.Labels(3, 4)],
             x => Functional.CrossEntropy(x[0], x[1], labelSmoothing: 1), x => HostRef.CrossEntropy(x[0], x[1], null, "mean", smoothing: 1));
     }
