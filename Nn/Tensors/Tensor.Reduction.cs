@@ -51,6 +51,15 @@ public sealed partial class Tensor
         }, Saved.Input("self", x), Saved.Result(result));
     }
 
+    /// <summary>Minimum over <paramref name="dim"/>; the gradient goes to every element equal to the minimum, shared evenly (torch.amin).</summary>
+    public Tensor Min(int dim, bool keepDim = false) => Min([dim], keepDim);
+
+    /// <summary>Minimum of all elements, as a scalar tensor.</summary>
+    public Tensor Min() => Min(Enumerable.Range(0, Rank).ToArray());
+
+    /// <summary>Minimum over <paramref name="dims"/>: −max(−x), exact (negation is), with max's tie and NaN rules.</summary>
+    public Tensor Min(int[] dims, bool keepDim = false) => Neg().Max(dims, keepDim).Neg();
+
     /// <summary>Index of the first maximum along <paramref name="dim"/>, as int64.</summary>
     public Tensor ArgMax(int dim, bool keepDim = false)
     {

@@ -21,9 +21,6 @@ public partial class LayerCaseGoldenTests(string kind) : DeviceTest(kind)
     static readonly string[] Pending =
     [
         "InstanceNorm2d", "GroupNorm",
-
-        "graph", "MSELoss", "L1Loss", "BCEWithLogitsLoss", "SmoothL1Loss", "CrossEntropyLoss",
-
     ];
 
     /// <summary>The kinds the tests of this class run: the arguments of their [TestCaseSource(nameof(CasesOf), ...)].</summary>

@@ -31,6 +31,8 @@ public static partial class HostRef
 
     public static HostArray Max(HostArray x, int[] dims, bool keepDim = false) => Reduce(x, dims, keepDim, v => v.Max());
 
+    public static HostArray Min(HostArray x, int[] dims, bool keepDim = false) => Reduce(x, dims, keepDim, v => v.Min());
+
     /// <summary>All dimensions of <paramref name="x"/>.</summary>
     public static int[] All(HostArray x) => Enumerable.Range(0, x.Rank).ToArray();
 }

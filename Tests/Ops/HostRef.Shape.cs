@@ -55,4 +55,25 @@ public static partial class HostRef
         }
         return y;
     }
+
+    /// <summary>torch.stack(xs, dim): a new dimension <paramref name="dim"/> of size xs.Length.</summary>
+    public static HostArray Stack(HostArray[] xs, int dim)
+    {
+        var shape = xs[0].Shape.Take(dim).Append(1).Concat(xs[0].Shape.Skip(dim)).ToArray();
+        return Cat(xs.Select(x => x.Reshape(shape)).ToArray(), dim);
+    }
+
+    /// <summary>torch.flip(x, dims): element i along each flipped dimension of size n is read from n − 1 − i.</summary>
+    public static HostArray Flip(HostArray x, params int[] dims)
+    {
+        var strides = HostArray.Strides(x.Shape);
+        var y = new HostArray(x.Shape);
+        var index = new int[x.Rank];
+        for (int flat = 0; flat < y.Data.Length; flat++)
+        {
+            HostArray.Unravel(flat, x.Shape, index);
+            y.Data[flat] = x.Data[index.Select((v, i) => (dims.Contains(i) ? x.Shape[i] - 1 - v : v) * strides[i]).Sum()];
+        }
+        return y;
+    }
 }

@@ -168,5 +168,81 @@ public static partial class OpTable
             x => Functional.NllLoss(x[0], x[1].To(DType.Int32)), x => HostRef.NllLoss(x[0], x[1], mean: true));
         yield return new OpCase("cross_entropy ignore_index", [In.Uniform([4, 5], -2, 2), In.Fixed([4], -100, 3, 0, -100) with { Kind = InputKind.Labels }],
             x => Functional.CrossEntropy(x[0], x[1]), x => HostRef.NllLoss(HostRef.LogSoftmax(x[0], 1), x[1], mean: true));
+        foreach (var row in WeightedLosses())
+            yield return row;
+        foreach (var row in ElementLosses())
+            yield return row;
+    }
+
+    /// <summary>PyTorch's reduction names. NOTE: a property, not a static field: <see cref="All"/> is built in the static constructor, before other fields.</summary>
+    static string[] LossReductions => ["mean", "sum", "none"];
+
+    static Reduction ReductionOf(string reduction) => Enum.Parse<Reduction>(reduction, ignoreCase: true);
+
+    /// <summary>Exactly these int64 targets (-100: an ignored row).</summary>
+    static OpInput IgnoredLabels(params double[] labels) => In.Fixed([labels.Length], labels) with { Kind = InputKind.Labels };
+
+    /// <summary>nll_loss and cross_entropy with class weights, per-row output and label smoothing (PyTorch's formula with weights and ignored rows).</summary>
+    static IEnumerable<OpCase> WeightedLosses()
+    {
+        foreach (var r in LossReductions)
+        {
+            var reduction = ReductionOf(r);
+            yield return new OpCase($"nll_loss weighted {r}", [In.Uniform([5, 4], -3, 0), IgnoredLabels(2, -100, 0, 3, 2), In.Positive([4]).AsConstant()],
+                x => Functional.NllLoss(x[0], x[1], reduction, weight: x[2]), x => HostRef.NllLoss(x[0], x[1], x[2], r));
+            yield return new OpCase($"cross_entropy smoothing {r}", [In.Uniform([5, 6], -2, 2), IgnoredLabels(5, 0, -100, 3, 1)],
+                x => Functional.CrossEntropy(x[0], x[1], reduction, labelSmoothing: 0.2), x => HostRef.CrossEntropy(x[0], x[1], null, r, smoothing: 0.2));
+            yield return new OpCase($"cross_entropy weighted smoothing {r}", [In.Uniform([5, 6], -2, 2), IgnoredLabels(5, 0, -100, 3, 1), In.Positive([6]).AsConstant()],
+                x => Functional.CrossEntropy(x[0], x[1], reduction, weight: x[2], labelSmoothing: 0.1),
+                x => HostRef.CrossEntropy(x[0], x[1], x[2], r, smoothing: 0.1));
+        }
+        yield return new OpCase("nll_loss none", [In.Uniform([4, 5], -3, 0), In.Labels(4, 5)],
+            x => Functional.NllLoss(x[0], x[1], Reduction.None), x => HostRef.NllLoss(x[0], x[1], null, "none"));
+        yield return new OpCase("cross_entropy ignore_index in range weighted", [In.Uniform([5, 4], -2, 2), IgnoredLabels(1, 0, 3, 1, 2), In.Positive([4]).AsConstant()],
+            x => Functional.CrossEntropy(x[0], x[1], ignoreIndex: 1, weight: x[2], labelSmoothing: 0.3),
+            x => HostRef.CrossEntropy(x[0], x[1], x[2], "mean", ignoreIndex: 1, smoothing: 0.3));
+        yield return new OpCase("cross_entropy probabilities mean", [In.Uniform([4, 5], -2, 2), In.Uniform([4, 5], 0, 1)],
+            x => Functional.CrossEntropy(x[0], x[1]), x => HostRef.SoftCrossEntropy(x[0], x[1], null, "mean"));
+        yield return new OpCase("cross_entropy probabilities weighted smoothing none", [In.Uniform([4, 5], -2, 2), In.Uniform([4, 5], 0, 1), In.Positive([5]).AsConstant()],
+            x => Functional.CrossEntropy(x[0], x[1], Reduction.None, weight: x[2], labelSmoothing: 0.2),
+            x => HostRef.SoftCrossEntropy(x[0], x[1], x[2], "none", 0.2));
+        yield return new OpCase("cross_entropy smoothing 1", [In.Uniform([3, 4], -2, 2), In.Labels(3, 4)],
+            x => Functional.CrossEntropy(x[0], x[1], labelSmoothing: 1), x => HostRef.CrossEntropy(x[0], x[1], null, "mean", smoothing: 1));
+    }
+
+    /// <summary>
+    /// The element-wise losses with each reduction; both inputs differentiated where PyTorch differentiates both.
+    /// Differences stay clear of L1's kink at 0; probabilities of BCE stay inside (0, 1) but for the clamp row.
+    /// </summary>
+    static IEnumerable<OpCase> ElementLosses()
+    {
+        int[] shape = [3, 4];
+        foreach (var r in LossReductions)
+        {
+            var reduction = ReductionOf(r);
+            yield return new OpCase($"mse_loss {r}", [In.Uniform(shape), In.Uniform(shape)],
+                x => Functional.MseLoss(x[0], x[1], reduction), x => HostRef.MseLoss(x[0], x[1], r));
+            yield return new OpCase($"l1_loss {r}", [In.AwayFromZero(shape), In.Uniform(shape, -0.05, 0.05)],
+                x => Functional.L1Loss(x[0], x[1], reduction), x => HostRef.L1Loss(x[0], x[1], r));
+            yield return new OpCase($"smooth_l1_loss {r}", [In.Uniform(shape, -2, 2), In.Uniform(shape)],
+                x => Functional.SmoothL1Loss(x[0], x[1], reduction), x => HostRef.SmoothL1Loss(x[0], x[1], r, 1));
+            yield return new OpCase($"binary_cross_entropy {r}", [In.Uniform(shape, 0.05, 0.95), In.Uniform(shape, 0, 1)],
+                x => Functional.BinaryCrossEntropy(x[0], x[1], reduction: reduction), x => HostRef.BceLoss(x[0], x[1], null, r));
+            yield return new OpCase($"bce_with_logits {r}", [In.Uniform(shape, -4, 4), In.Uniform(shape, 0, 1)],
+                x => Functional.BinaryCrossEntropyWithLogits(x[0], x[1], reduction: reduction), x => HostRef.BceWithLogitsLoss(x[0], x[1], null, null, r));
+        }
+        yield return new OpCase("smooth_l1_loss beta 0.5", [In.Uniform(shape, -2, 2), In.Uniform(shape)],
+            x => Functional.SmoothL1Loss(x[0], x[1], Reduction.Sum, beta: 0.5), x => HostRef.SmoothL1Loss(x[0], x[1], "sum", 0.5));
+        yield return new OpCase("smooth_l1_loss beta 0 is l1", [In.AwayFromZero(shape), In.Uniform(shape, -0.05, 0.05)],
+            x => Functional.SmoothL1Loss(x[0], x[1], Reduction.None, beta: 0), x => HostRef.L1Loss(x[0], x[1], "none"));
+        yield return new OpCase("binary_cross_entropy weight", [In.Uniform(shape, 0.05, 0.95), In.Uniform(shape, 0, 1).AsConstant(), In.Positive([4]).AsConstant()],
+            x => Functional.BinaryCrossEntropy(x[0], x[1], x[2]), x => HostRef.BceLoss(x[0], x[1], x[2], "mean"));
+        yield return new OpCase("binary_cross_entropy log clamp", [In.Fixed([4], 0, 1, 0, 1), In.Fixed([4], 1, 0, 0, 1)],
+            x => Functional.BinaryCrossEntropy(x[0], x[1], reduction: Reduction.None), x => HostRef.BceLoss(x[0], x[1], null, "none"))
+        { Check = GradientCheck.None };
+        yield return new OpCase("bce_with_logits weight pos_weight", [In.Uniform(shape, -4, 4), In.Uniform(shape, 0, 1), In.Positive([3, 1]).AsConstant(), In.Positive([4]).AsConstant()],
+            x => Functional.BinaryCrossEntropyWithLogits(x[0], x[1], x[2], Reduction.Sum, x[3]), x => HostRef.BceWithLogitsLoss(x[0], x[1], x[2], x[3], "sum"));
+        yield return new OpCase("bce_with_logits large logits", [In.Fixed([4], 100, -100, 30, -30) with { Kind = InputKind.Float }, In.Fixed([4], 0, 1, 0.5, 0.25)],
+            x => Functional.BinaryCrossEntropyWithLogits(x[0], x[1], reduction: Reduction.None), x => HostRef.BceWithLogitsLoss(x[0], x[1], null, null, "none"));
     }
 }
