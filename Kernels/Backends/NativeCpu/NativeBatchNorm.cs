@@ -6,7 +6,7 @@ namespace QSparse.Kernels;
 
 /// <summary>
 /// The native path of <see cref="BatchNormKernels"/>: the same sums (double, fixed order per channel)
-/// and formulas, with each channel's runs of Inner contiguous elements read directly.
+/// and formulas (the normalisation's per-channel terms are the ILGPU kernel's own functions), with each channel's runs of Inner contiguous elements read directly.
 /// </summary>
 static unsafe class NativeBatchNorm
 {
@@ -39,22 +39,24 @@ static unsafe class NativeBatchNorm
     }
 
     public static void Normalize(HostMemory host, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
-        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps)
+        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps, bool training)
     {
         nint px = host.Address(x), pm = host.Address(mean), pv = host.Address(var), pw = host.Address(weight), pb = host.Address(bias), py = host.Address(y);
+        int train = training ? 1 : 0;
         NativeLoops.For(s.Batch * s.Channels, s.Inner, (begin, end) =>
         {
             for (int row = begin; row < end; row++)
             {
                 int c = row % s.Channels;
-                float invStd = 1f / MathF.Sqrt(((float*)pv)[c] + eps);
-                float mu = ((float*)pm)[c], w = ((float*)pw)[c], b = ((float*)pb)[c];
+                // The ILGPU kernel's terms, so both backends give the same bits.
+                float alpha = IlgpuBatchNorm.Alpha(((float*)pv)[c], ((float*)pw)[c], eps, train);
+                float beta = IlgpuBatchNorm.Beta(((float*)pm)[c], alpha, ((float*)pb)[c]);
                 float* xs = (float*)px + (long)row * s.Inner, ys = (float*)py + (long)row * s.Inner;
                 int k = 0;
                 for (; k + 8 <= s.Inner; k += 8)
-                    Vector256.Store((Vector256.Load(xs + k) - Vector256.Create(mu)) * invStd * w + Vector256.Create(b), ys + k);
+                    Vector256.Store(Fma.MultiplyAdd(Vector256.Load(xs + k), Vector256.Create(alpha), Vector256.Create(beta)), ys + k);
                 for (; k < s.Inner; k++)
-                    ys[k] = (xs[k] - mu) * invStd * w + b;
+                    ys[k] = MathF.FusedMultiplyAdd(xs[k], alpha, beta);
             }
         });
     }
