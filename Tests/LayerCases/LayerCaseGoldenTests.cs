@@ -26,7 +26,6 @@ public partial class LayerCaseGoldenTests(string kind) : DeviceTest(kind)
 
         "Tanh", "Sigmoid", "ReLU6", "Hardtanh", "SiLU", "GELU",
 
-        "InstanceNorm2d", "GroupNorm",
 
         "PixelShuffle", "PixelUnshuffle", "Upsample",
 
