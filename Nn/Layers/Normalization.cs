@@ -184,7 +184,9 @@ public static partial class Functional
     /// and biased variance over every dimension but C, and <paramref name="runningMean"/> /
     /// <paramref name="runningVar"/> [C], when given, are updated in place:
     /// running = (1 - momentum)·running + momentum·stat, with the unbiased variance. Otherwise the running
-    /// statistics normalise and the map is a plain affine one. Differentiable in input, weight and bias.
+    /// statistics normalise and the map is a plain affine one. Computed in PyTorch's order, y = x·alpha + beta
+    /// with alpha = weight/sqrt(var + eps) and beta = bias - mean·alpha per channel (see
+    /// <see cref="BatchNormKernels.Normalize"/>), so outputs are PyTorch's bits. Differentiable in input, weight and bias.
     /// </summary>
     public static Tensor BatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null,
         Tensor? bias = null, bool training = false, double momentum = 0.1, double eps = 1e-5)
