@@ -5,7 +5,7 @@ namespace QSparse.Tests;
 /// <summary>
 /// BatchNorm normalises in PyTorch's order (alpha = w/sqrt(var + eps), beta = b - mean·alpha, y = x·alpha + beta,
 /// both fused as in PyTorch's AVX2 kernels), so its outputs are PyTorch's bits, not only within a tolerance:
-/// checked bit for bit on core_cases' BatchNorm2d cases (evaluation and training), with the old order
+/// checked bit for bit on core_cases' BatchNorm2d cases (evaluation and training) and layer_cases' InstanceNorm2d, with the old order
 /// ((x - mean)·rstd)·w + b shown to round differently on those same inputs.
 /// </summary>
 public class BatchNormOrderTests(string kind) : DeviceTest(kind)
@@ -28,6 +28,25 @@ public class BatchNormOrderTests(string kind) : DeviceTest(kind)
     [TestCase("bn2d")]
     public void OutputIsPyTorchsBits(string name) =>
         Assert.That(Bits(Forward(name)), Is.EqualTo(Bits(Cases.Stored[$"{name}.y"].AsFloats())), name);
+
+    /// <summary>
+    /// Instance normalisation is batch normalisation of [1, N·C, H, W] (as in PyTorch), so layer_cases' InstanceNorm2d
+    /// outputs are PyTorch's bits too: this needs the statistics in PyTorch's precision as well (deviations from
+    /// the float mean squared in float, the variance divided in float), not only the order.
+    /// </summary>
+    [TestCase("instancenorm2d")]
+    [TestCase("instancenorm2d_affine")]
+    public void InstanceNormOutputIsPyTorchsBits(string name)
+    {
+        var cases = GoldenCases.Layer;
+        var p = cases.Case(name)["params"]!;
+        var norm = new InstanceNorm2d((int)p["features"]!, affine: (bool)p["affine"]!, device: Device);
+        var init = cases.Group(name, "init");
+        if (init.Count > 0)
+            norm.LoadStateDict(init);
+        var y = norm.Forward(cases.Load(Device, name, "x")).ToArray<float>();
+        Assert.That(Bits(y), Is.EqualTo(Bits(cases.Stored[$"{name}.y"].AsFloats())), name);
+    }
 
     /// <summary>
     /// The evaluation case's running statistics normalised in the old order, in float on the host: some outputs

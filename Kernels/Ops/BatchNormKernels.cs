@@ -12,7 +12,9 @@ public static class BatchNormKernels
     /// <summary>
     /// Batch mean and BIASED variance of x (<paramref name="s"/>) into mean and var ([C]); when
     /// <paramref name="update"/> also running = (1 - momentum)·running + momentum·stat in place, with the
-    /// UNBIASED variance (n - 1) as PyTorch (the running views are ignored otherwise).
+    /// UNBIASED variance (n - 1) as PyTorch (the running views are ignored otherwise). In PyTorch's precision:
+    /// the mean from a double sum, the squared deviations from the float mean taken in float and summed in
+    /// double, that sum rounded to float and divided by n (or n - 1) in float.
     /// </summary>
     public static void Stats(Device d, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
         ArrayView<float> runningMean, ArrayView<float> runningVar, ChannelShape s, float momentum, bool update) =>
@@ -26,7 +28,7 @@ public static class BatchNormKernels
     /// PyTorch's saved inverse deviation; in evaluation (the running variance) it is taken in float.
     /// </summary>
     public static void Normalize(Device d, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
-        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps, bool training) =>
+        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, double eps, bool training) =>
         d.Backend.BatchNormNormalize(x, mean, var, weight, bias, y, s, eps, training);
 
     /// <summary>

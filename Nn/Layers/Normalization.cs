@@ -242,7 +242,7 @@ public static partial class Functional
             saved.Add(Saved.Intermediate("bias", b));
 
         var output = Tensor.Empty(device, input.Shape);
-        BatchNormKernels.Normalize(device, input.F32, mean.F32, var.F32, w.F32, b.F32, output.F32, shape, (float)eps, training);
+        BatchNormKernels.Normalize(device, input.F32, mean.F32, var.F32, w.F32, b.F32, output.F32, shape, eps, training);
         return Autograd.Record(output, "BatchNorm", [input, w, b], g =>
         {
             var gradIn = Tensor.Empty(device, input.Shape);

@@ -26,20 +26,23 @@ static class IlgpuBatchNorm
             for (int k = 0; k < m; k++)
                 sum += x[s.Offset(c, k)];
             double mu = sum / m;
-            // Two passes: the centred sum of squares does not cancel catastrophically.
+            float meanF = (float)mu;
+            // As PyTorch: deviations from the float mean squared in float, summed in double, the sum rounded to
+            // float and divided in float (batch_norm_cpu_collect_stats_contiguous_impl, then the update of the stats).
             double squares = 0;
             for (int k = 0; k < m; k++)
             {
-                double dev = x[s.Offset(c, k)] - mu;
+                float dev = x[s.Offset(c, k)] - meanF;
                 squares += dev * dev;
             }
-            mean[c] = (float)mu;
-            var[c] = (float)(squares / m);
+            float squaresF = (float)squares;
+            mean[c] = meanF;
+            var[c] = squaresF / m;
             if (update != 0)
             {
                 // NOTE: normalisation uses the biased variance, the running estimate the UNBIASED one (n - 1).
-                runningMean[c] = momentum * (float)mu + (1f - momentum) * runningMean[c];
-                runningVar[c] = momentum * (float)(squares / (m - 1)) + (1f - momentum) * runningVar[c];
+                runningMean[c] = momentum * meanF + (1f - momentum) * runningMean[c];
+                runningVar[c] = momentum * (squaresF / (m - 1)) + (1f - momentum) * runningVar[c];
             }
         }
     }
@@ -49,8 +52,8 @@ static class IlgpuBatchNorm
     /// alpha = invstd·w with invstd = 1/sqrt(var + eps), in float in evaluation (from the running variance)
     /// and rounded once from double in training (as PyTorch's save_invstd).
     /// </summary>
-    internal static float Alpha(float var, float weight, float eps, int training) =>
-        (training != 0 ? (float)(1.0 / XMath.Sqrt(var + (double)eps)) : 1f / XMath.Sqrt(var + eps)) * weight;
+    internal static float Alpha(float var, float weight, double eps, int training) =>
+        (training != 0 ? (float)(1.0 / XMath.Sqrt(var + eps)) : 1f / XMath.Sqrt(var + (float)eps)) * weight;
 
     /// <summary>
     /// beta = bias - mean·alpha. NOTE: fused, like y = x·alpha + beta: PyTorch's AVX2 kernels are built with
@@ -60,7 +63,7 @@ static class IlgpuBatchNorm
 
     /// <summary>y = x·alpha + beta per channel, in PyTorch's order (see <see cref="Alpha"/>, <see cref="Beta"/>).</summary>
     internal readonly struct NormalizeBody(ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
-        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps, int training)
+        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, double eps, int training)
         : IElementBody
     {
         public void Run(int i)
@@ -125,7 +128,7 @@ static class IlgpuBatchNorm
 
     /// <summary>y = x·alpha + beta per channel (PyTorch's order), with x and y of shape <paramref name="s"/> and the rest [C].</summary>
     public static void Normalize(Device d, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
-        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps, bool training) =>
+        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, double eps, bool training) =>
         d.ForEach((int)y.Length, new NormalizeBody(x, mean, var, weight, bias, y, s, eps, training ? 1 : 0));
 
     /// <summary>The weight and bias gradients ([C]), then the input gradient from them.</summary>
