@@ -5,9 +5,9 @@ using ILGPU.Runtime;
 namespace QSparse.Kernels;
 
 /// <summary>
-/// Batch normalisation: per-channel statistics (one thread per channel, a fixed summation order),
-/// the element-wise affine normalisation (in PyTorch's order: y = x·alpha + beta), and the two backward passes. NOTE: per-channel sums are
-/// accumulated in double, as PyTorch's CPU kernels do for float inputs.
+/// Batch normalisation: per-channel statistics (one thread per channel, a fixed summation order), the
+/// element-wise affine normalisation (in PyTorch's order: y = x·alpha + beta), and the two backward passes.
+/// NOTE: per-channel sums are accumulated in double, as PyTorch's CPU kernels do for float inputs.
 /// </summary>
 static class IlgpuBatchNorm
 {
