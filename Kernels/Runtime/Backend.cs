@@ -94,8 +94,8 @@ public partial class Backend
         IlgpuBatchNorm.Stats(Device, x, mean, var, runningMean, runningVar, s, momentum, update);
 
     public virtual void BatchNormNormalize(ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
-        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps) =>
-        IlgpuBatchNorm.Normalize(Device, x, mean, var, weight, bias, y, s, eps);
+        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, double eps, bool training) =>
+        IlgpuBatchNorm.Normalize(Device, x, mean, var, weight, bias, y, s, eps, training);
 
     public virtual void BatchNormBackward(ArrayView<float> x, ArrayView<float> gradOut, ArrayView<float> mean,
         ArrayView<float> var, ArrayView<float> weight, ArrayView<float> gradWeight, ArrayView<float> gradBias,

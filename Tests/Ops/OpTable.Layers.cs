@@ -79,7 +79,10 @@ public static partial class OpTable
             t => HostRef.RunningStats(t[0], t[1], t[2], 0.1))
         { Check = GradientCheck.None };
 
-    /// <summary>batch_norm in training (batch statistics) and evaluation (running statistics), on [N, C], [N, C, L] and [N, C, H, W].</summary>
+    /// <summary>
+    /// batch_norm in training (batch statistics) and evaluation (running statistics), on [N, C], [N, C, L] and [N, C, H, W];
+    /// instance_norm (plain, affine, evaluation with running statistics, their update) and group_norm.
+    /// </summary>
     /// <remarks>NOTE: BatchNorm1d and BatchNorm2d differ only in the ranks they accept; both call this functional form.</remarks>
     static IEnumerable<OpCase> Normalization()
     {
@@ -91,6 +94,31 @@ public static partial class OpTable
         yield return BatchNormEval("batch_norm2d eval", [2, 3, 2, 2]);
         yield return RunningStats("batch_norm1d running stats", [6, 3]);
         yield return RunningStats("batch_norm2d running stats", [2, 3, 2, 3]);
+
+        yield return new OpCase("instance_norm", [In.Uniform([2, 3, 3, 2])], t => Functional.InstanceNorm(t[0]),
+            t => HostRef.InstanceNorm(t[0], null, null)) { Gradient = new(1e-3, 1e-4) };
+        yield return new OpCase("instance_norm affine", [In.Uniform([2, 3, 2, 3]), In.Uniform([3]), In.Uniform([3])],
+            t => Functional.InstanceNorm(t[0], weight: t[1], bias: t[2]), t => HostRef.InstanceNorm(t[0], t[1], t[2])) { Gradient = new(1e-3, 1e-4) };
+        // Evaluation with running statistics: per channel, the same map as batch_norm's evaluation.
+        yield return new OpCase("instance_norm eval running stats",
+            [In.Uniform([2, 3, 2, 2]), In.Uniform([3]).AsConstant(), In.Positive([3]).AsConstant(), In.Uniform([3]), In.Uniform([3])],
+            t => Functional.InstanceNorm(t[0], t[1], t[2], t[3], t[4], useInputStats: false),
+            t => HostRef.BatchNorm(t[0], t[1], t[2], t[3], t[4], training: false));
+        yield return new OpCase("instance_norm running stats",
+            [In.Uniform([3, 2, 2, 3]).AsConstant(), In.Uniform([2]).AsConstant(), In.Positive([2]).AsConstant()],
+            t =>
+            {
+                Functional.InstanceNorm(t[0], t[1], t[2], momentum: 0.1);
+                return Tensor.Cat([t[1], t[2]], 0);
+            },
+            t => HostRef.InstanceNormRunningStats(t[0], t[1], t[2], 0.1))
+        { Check = GradientCheck.None };
+        yield return new OpCase("group_norm affine", [In.Uniform([2, 6, 2, 2]), In.Uniform([6]), In.Uniform([6])],
+            t => Functional.GroupNorm(t[0], 2, t[1], t[2]), t => HostRef.GroupNorm(t[0], 2, t[1], t[2])) { Gradient = new(1e-3, 1e-4) };
+        yield return new OpCase("group_norm [N, C, L] one group", [In.Uniform([3, 4, 3])],
+            t => Functional.GroupNorm(t[0], 1), t => HostRef.GroupNorm(t[0], 1, null, null)) { Gradient = new(1e-3, 1e-4) };
+        yield return new OpCase("group_norm [N, C] groups of two", [In.Uniform([2, 6]), In.Uniform([6]), In.Uniform([6])],
+            t => Functional.GroupNorm(t[0], 3, t[1], t[2]), t => HostRef.GroupNorm(t[0], 3, t[1], t[2])) { Gradient = new(1e-3, 1e-4) };
     }
 
     /// <summary>A dropout row in training with a seeded generator: checked by its property, differenced with the same mask.</summary>

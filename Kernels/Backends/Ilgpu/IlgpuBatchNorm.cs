@@ -5,9 +5,9 @@ using ILGPU.Runtime;
 namespace QSparse.Kernels;
 
 /// <summary>
-/// Batch normalisation: per-channel statistics (one thread per channel, a fixed summation order),
-/// the element-wise affine normalisation, and the two backward passes. NOTE: per-channel sums are
-/// accumulated in double, as PyTorch's CPU kernels do for float inputs.
+/// Batch normalisation: per-channel statistics (one thread per channel, a fixed summation order), the
+/// element-wise affine normalisation (in PyTorch's order: y = x·alpha + beta), and the two backward passes.
+/// NOTE: per-channel sums are accumulated in double, as PyTorch's CPU kernels do for float inputs.
 /// </summary>
 static class IlgpuBatchNorm
 {
@@ -26,33 +26,51 @@ static class IlgpuBatchNorm
             for (int k = 0; k < m; k++)
                 sum += x[s.Offset(c, k)];
             double mu = sum / m;
-            // Two passes: the centred sum of squares does not cancel catastrophically.
+            float meanF = (float)mu;
+            // As PyTorch: deviations from the float mean squared in float, summed in double, the sum rounded to
+            // float and divided in float (batch_norm_cpu_collect_stats_contiguous_impl, then the update of the stats).
             double squares = 0;
             for (int k = 0; k < m; k++)
             {
-                double dev = x[s.Offset(c, k)] - mu;
+                float dev = x[s.Offset(c, k)] - meanF;
                 squares += dev * dev;
             }
-            mean[c] = (float)mu;
-            var[c] = (float)(squares / m);
+            float squaresF = (float)squares;
+            mean[c] = meanF;
+            var[c] = squaresF / m;
             if (update != 0)
             {
                 // NOTE: normalisation uses the biased variance, the running estimate the UNBIASED one (n - 1).
-                runningMean[c] = momentum * (float)mu + (1f - momentum) * runningMean[c];
-                runningVar[c] = momentum * (float)(squares / (m - 1)) + (1f - momentum) * runningVar[c];
+                runningMean[c] = momentum * meanF + (1f - momentum) * runningMean[c];
+                runningVar[c] = momentum * (squaresF / (m - 1)) + (1f - momentum) * runningVar[c];
             }
         }
     }
 
-    /// <summary>y = (x - mean)/sqrt(var + eps)·weight + bias, per channel.</summary>
+    /// <summary>
+    /// PyTorch's per-channel linear and constant terms (batch_norm_cpu_collect_linear_and_constant_terms):
+    /// alpha = invstd·w with invstd = 1/sqrt(var + eps), in float in evaluation (from the running variance)
+    /// and rounded once from double in training (as PyTorch's save_invstd).
+    /// </summary>
+    internal static float Alpha(float var, float weight, double eps, int training) =>
+        (training != 0 ? (float)(1.0 / XMath.Sqrt(var + eps)) : 1f / XMath.Sqrt(var + (float)eps)) * weight;
+
+    /// <summary>
+    /// beta = bias - mean·alpha. NOTE: fused, like y = x·alpha + beta: PyTorch's AVX2 kernels are built with
+    /// FMA contraction, and the golden outputs match only the fused forms.
+    /// </summary>
+    internal static float Beta(float mean, float alpha, float bias) => MathF.FusedMultiplyAdd(-mean, alpha, bias);
+
+    /// <summary>y = x·alpha + beta per channel, in PyTorch's order (see <see cref="Alpha"/>, <see cref="Beta"/>).</summary>
     internal readonly struct NormalizeBody(ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
-        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps) : IElementBody
+        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, double eps, int training)
+        : IElementBody
     {
         public void Run(int i)
         {
             int c = s.ChannelOf(i);
-            float invStd = 1f / XMath.Sqrt(var[c] + eps);
-            y[i] = (x[i] - mean[c]) * invStd * weight[c] + bias[c];
+            float alpha = Alpha(var[c], weight[c], eps, training);
+            y[i] = MathF.FusedMultiplyAdd(x[i], alpha, Beta(mean[c], alpha, bias[c]));
         }
     }
 
@@ -108,10 +126,10 @@ static class IlgpuBatchNorm
         ArrayView<float> runningMean, ArrayView<float> runningVar, ChannelShape s, float momentum, bool update) =>
         d.ForEach(s.Channels, new StatsBody(x, mean, var, runningMean, runningVar, s, momentum, update ? 1 : 0));
 
-    /// <summary>y = (x - mean)/sqrt(var + eps)·weight + bias, with x and y of shape <paramref name="s"/> and the rest [C].</summary>
+    /// <summary>y = x·alpha + beta per channel (PyTorch's order), with x and y of shape <paramref name="s"/> and the rest [C].</summary>
     public static void Normalize(Device d, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
-        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps) =>
-        d.ForEach((int)y.Length, new NormalizeBody(x, mean, var, weight, bias, y, s, eps));
+        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, double eps, bool training) =>
+        d.ForEach((int)y.Length, new NormalizeBody(x, mean, var, weight, bias, y, s, eps, training ? 1 : 0));
 
     /// <summary>The weight and bias gradients ([C]), then the input gradient from them.</summary>
     public static void Backward(Device d, ArrayView<float> x, ArrayView<float> gradOut, ArrayView<float> mean,

@@ -6,7 +6,7 @@ namespace QSparse.Kernels;
 
 /// <summary>
 /// The native path of <see cref="BatchNormKernels"/>: the same sums (double, fixed order per channel)
-/// and formulas, with each channel's runs of Inner contiguous elements read directly.
+/// and formulas (the normalisation's per-channel terms are the ILGPU kernel's own functions), with each channel's runs of Inner contiguous elements read directly.
 /// </summary>
 static unsafe class NativeBatchNorm
 {
@@ -23,38 +23,42 @@ static unsafe class NativeBatchNorm
                 for (int n = 0; n < s.Batch; n++)
                     sum += Sum(xs + ((long)n * s.Channels + c) * s.Inner, s.Inner);
                 int m = s.PerChannel;
-                double mu = sum / m, squares = 0;
+                float meanF = (float)(sum / m);
+                double squares = 0;
                 for (int n = 0; n < s.Batch; n++)
-                    squares += SumSquaredDeviations(xs + ((long)n * s.Channels + c) * s.Inner, s.Inner, mu);
-                ((float*)pm)[c] = (float)mu;
-                ((float*)pv)[c] = (float)(squares / m);
+                    squares += SumSquaredDeviations(xs + ((long)n * s.Channels + c) * s.Inner, s.Inner, meanF);
+                float squaresF = (float)squares;
+                ((float*)pm)[c] = meanF;
+                ((float*)pv)[c] = squaresF / m;
                 if (update)
                 {
                     float* rm = (float*)prm, rv = (float*)prv;
-                    rm[c] = momentum * (float)mu + (1f - momentum) * rm[c];
-                    rv[c] = momentum * (float)(squares / (m - 1)) + (1f - momentum) * rv[c];
+                    rm[c] = momentum * meanF + (1f - momentum) * rm[c];
+                    rv[c] = momentum * (squaresF / (m - 1)) + (1f - momentum) * rv[c];
                 }
             }
         });
     }
 
     public static void Normalize(HostMemory host, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
-        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps)
+        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, double eps, bool training)
     {
         nint px = host.Address(x), pm = host.Address(mean), pv = host.Address(var), pw = host.Address(weight), pb = host.Address(bias), py = host.Address(y);
+        int train = training ? 1 : 0;
         NativeLoops.For(s.Batch * s.Channels, s.Inner, (begin, end) =>
         {
             for (int row = begin; row < end; row++)
             {
                 int c = row % s.Channels;
-                float invStd = 1f / MathF.Sqrt(((float*)pv)[c] + eps);
-                float mu = ((float*)pm)[c], w = ((float*)pw)[c], b = ((float*)pb)[c];
+                // The ILGPU kernel's terms, so both backends give the same bits.
+                float alpha = IlgpuBatchNorm.Alpha(((float*)pv)[c], ((float*)pw)[c], eps, train);
+                float beta = IlgpuBatchNorm.Beta(((float*)pm)[c], alpha, ((float*)pb)[c]);
                 float* xs = (float*)px + (long)row * s.Inner, ys = (float*)py + (long)row * s.Inner;
                 int k = 0;
                 for (; k + 8 <= s.Inner; k += 8)
-                    Vector256.Store((Vector256.Load(xs + k) - Vector256.Create(mu)) * invStd * w + Vector256.Create(b), ys + k);
+                    Vector256.Store(Fma.MultiplyAdd(Vector256.Load(xs + k), Vector256.Create(alpha), Vector256.Create(beta)), ys + k);
                 for (; k < s.Inner; k++)
-                    ys[k] = (xs[k] - mu) * invStd * w + b;
+                    ys[k] = MathF.FusedMultiplyAdd(xs[k], alpha, beta);
             }
         });
     }
@@ -128,23 +132,23 @@ static unsafe class NativeBatchNorm
         return sum;
     }
 
-    /// <summary>Σ (x[k] − mu)² in double.</summary>
-    static double SumSquaredDeviations(float* x, int n, double mu)
+    /// <summary>Σ (x[k] − mu)² in double, each deviation and its square taken in float (as PyTorch).</summary>
+    static double SumSquaredDeviations(float* x, int n, float mu)
     {
-        Vector256<double> lo = default, hi = default, m = Vector256.Create(mu);
+        Vector256<double> lo = default, hi = default;
+        var m = Vector256.Create(mu);
         int k = 0;
         for (; k + 8 <= n; k += 8)
         {
-            var v = Vector256.Load(x + k);
-            var dl = Avx.ConvertToVector256Double(v.GetLower()) - m;
-            var dh = Avx.ConvertToVector256Double(v.GetUpper()) - m;
-            lo += dl * dl;
-            hi += dh * dh;
+            var dev = Vector256.Load(x + k) - m;
+            var squared = dev * dev;
+            lo += Avx.ConvertToVector256Double(squared.GetLower());
+            hi += Avx.ConvertToVector256Double(squared.GetUpper());
         }
         double sum = Vector256.Sum(lo + hi);
         for (; k < n; k++)
         {
-            double dev = x[k] - mu;
+            float dev = x[k] - mu;
             sum += dev * dev;
         }
         return sum;

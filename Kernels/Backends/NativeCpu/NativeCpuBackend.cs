@@ -64,8 +64,8 @@ public sealed partial class NativeCpuBackend(Device device) : Backend(device)
         NativeBatchNorm.Stats(Host, x, mean, var, runningMean, runningVar, s, momentum, update);
 
     public override void BatchNormNormalize(ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
-        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, float eps) =>
-        NativeBatchNorm.Normalize(Host, x, mean, var, weight, bias, y, s, eps);
+        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelShape s, double eps, bool training) =>
+        NativeBatchNorm.Normalize(Host, x, mean, var, weight, bias, y, s, eps, training);
 
     public override void BatchNormBackward(ArrayView<float> x, ArrayView<float> gradOut, ArrayView<float> mean,
         ArrayView<float> var, ArrayView<float> weight, ArrayView<float> gradWeight, ArrayView<float> gradBias,
