@@ -41,8 +41,6 @@ public partial class LayerCaseGoldenTests
         Cases.AssertMatches(b.Grad, name, "db");
     }
 
-    static JsonNode Params(string name) => Cases.Case(name)["params"]!;
-
     static Reduction ReductionOf(string name) => Enum.Parse<Reduction>((string)Params(name)["reduction"]!, ignoreCase: true);
 
     /// <summary>loss = module(input, target) against "loss" (stored as [1]), then the gradient of loss.backward() against "d&lt;input&gt;".</summary>

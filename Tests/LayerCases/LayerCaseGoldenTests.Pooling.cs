@@ -6,8 +6,6 @@ namespace QSparse.Tests.LayerCases;
 // Pooling and dropout: each module built from its case's parameters (sizes stored as [H, W] pairs).
 public partial class LayerCaseGoldenTests
 {
-    static JsonNode Params(string name) => Cases.Case(name)["params"]!;
-
     /// <summary>A stored [H, W] pair.</summary>
     static Size2 Pair(JsonNode node) => new((int)node[0]!, (int)node[1]!);
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Reflection;
 
 namespace QSparse.Tests.LayerCases;
@@ -13,6 +14,9 @@ public partial class LayerCaseGoldenTests(string kind) : DeviceTest(kind)
 
     /// <summary>The names of the cases whose kind is one of <paramref name="kinds"/>.</summary>
     public static IEnumerable<string> CasesOf(string[] kinds) => Cases.Names(kinds);
+
+    /// <summary>The "params" of case <paramref name="name"/>: how to build it.</summary>
+    static JsonNode Params(string name) => Cases.Case(name)["params"]!;
 
     /// <summary>
     /// Kinds of layer_cases no test runs yet (none today). NOTE: the list must be exact: a kind that gets
