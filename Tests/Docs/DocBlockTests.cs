@@ -7,6 +7,7 @@ public class DocBlockTests
 {
     [TestCase("advanced-usage.md")]
     [TestCase("tutorial.md")]
+    [TestCase("custom-modules.md")]
     public void EveryCSharpBlockIsATestedRegion(string doc)
     {
         var regions = DocSource.Regions();
