@@ -54,19 +54,16 @@ public class ResnetSmallQsparseTests(string kind) : DeviceTest(kind)
     public void LossesDecimalsMasksLogAndEvaluationMatchTheReference()
     {
         using var log = new CapturingLogger();
-        var init = Golden.Tensors("resnet_small_init.safetensors");
-        var final = Golden.Tensors("resnet_small_final.safetensors");
-        var json = Golden.Json("resnet_small.json");
-
+        var run = EndToEndGolden.Load("resnet_small");
         var net = Network(Device);
-        net.LoadStateDict(EndToEndGolden.InitialState(init));
-        var model = Converted(net, Device, json["E"]!.GetValue<int>());
+        net.LoadStateDict(EndToEndGolden.InitialState(run.Init));
+        var model = Converted(net, Device, run.E);
         using var sgd = new SGD(model.Parameters(), lr: 0.05, momentum: 0.9, weightDecay: 5e-4);
-        EndToEndGolden.Train(sgd, EndToEndGolden.Losses(json), step =>
-            Functional.NllLoss(Functional.LogSoftmax(model.Call(init[$"xs.{step}"].ToDevice(Device)), 1), init[$"ys.{step}"].ToDevice(Device)));
-
-        EndToEndGolden.AssertQSparseState(model, final);
-        EndToEndGolden.AssertEvaluation(model, Device, init["x_eval"], final["y_eval"]);
-        EndToEndGolden.AssertLogKeysAndRepr(json, model, log);
+        EndToEndGolden.Train(sgd, EndToEndGolden.Losses(run.Json), step =>
+        {
+            var (x, y) = run.Batch(Device, step);
+            return Functional.NllLoss(Functional.LogSoftmax(model.Call(x), 1), y);
+        });
+        run.AssertFinal(model, Device, log);
     }
 }

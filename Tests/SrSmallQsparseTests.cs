@@ -35,19 +35,16 @@ public class SrSmallQsparseTests(string kind) : DeviceTest(kind)
     public void LossesDecimalsMasksLogAndEvaluationMatchTheReference()
     {
         using var log = new CapturingLogger();
-        var init = Golden.Tensors("sr_small_init.safetensors");
-        var final = Golden.Tensors("sr_small_final.safetensors");
-        var json = Golden.Json("sr_small.json");
-
-        var model = AutoNamePruneQuantizeLayers(new SR(Device, json["E"]!.GetValue<int>()));
-        model.LoadStateDict(EndToEndGolden.InitialState(init), strict: false);
+        var run = EndToEndGolden.Load("sr_small");
+        var model = AutoNamePruneQuantizeLayers(new SR(Device, run.E));
+        model.LoadStateDict(EndToEndGolden.InitialState(run.Init), strict: false);
         using var adam = new Adam(model.Parameters(), lr: 2e-3, betas: (0.5, 0.999));
         // NOTE: L1 loss written out (mean |y - t|, PyTorch's l1_loss with reduction "mean"): main has no Functional.L1Loss yet.
-        EndToEndGolden.Train(adam, EndToEndGolden.Losses(json), step =>
-            (model.Call(init[$"xs.{step}"].ToDevice(Device)) - init[$"ys.{step}"].ToDevice(Device)).Abs().Mean());
-
-        EndToEndGolden.AssertQSparseState(model, final);
-        EndToEndGolden.AssertEvaluation(model, Device, init["x_eval"], final["y_eval"]);
-        EndToEndGolden.AssertLogKeysAndRepr(json, model, log);
+        EndToEndGolden.Train(adam, EndToEndGolden.Losses(run.Json), step =>
+        {
+            var (x, target) = run.Batch(Device, step);
+            return (model.Call(x) - target).Abs().Mean();
+        });
+        run.AssertFinal(model, Device, log);
     }
 }

@@ -39,18 +39,15 @@ public class TrainSmallQsparseTests(string kind) : DeviceTest(kind)
     public void LossesDecimalsMasksAndEvaluationMatchTheReference()
     {
         using var log = new CapturingLogger();
-        var init = Golden.Tensors("train_small_init.safetensors");
-        var final = Golden.Tensors("train_small_final.safetensors");
-        var json = Golden.Json("train_small.json");
-        var model = new SmallNetPQ(Device, json["E"]!.GetValue<int>());
+        var run = EndToEndGolden.Load("train_small");
+        var model = new SmallNetPQ(Device, run.E);
         model.LoadStateDict(TrainSmallBatches.InitialState(), strict: false);
         using var sgd = new SGD(model.Parameters(), lr: 0.05, momentum: 0.9);
-        EndToEndGolden.Train(sgd, EndToEndGolden.Losses(json), step =>
+        EndToEndGolden.Train(sgd, EndToEndGolden.Losses(run.Json), step =>
         {
             var (x, y) = TrainSmallBatches.Batch(Device, step);
             return Functional.NllLoss(model.Forward(x), y);
         });
-        EndToEndGolden.AssertQSparseState(model, final);
-        EndToEndGolden.AssertEvaluation(model, Device, init["x_eval"], final["y_eval"]);
+        run.AssertFinal(model, Device, log);
     }
 }

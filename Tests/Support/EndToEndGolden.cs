@@ -10,6 +10,32 @@ namespace QSparse.Tests;
 /// </summary>
 public static class EndToEndGolden
 {
+    /// <summary>One golden run's files: <c>&lt;name&gt;_init.safetensors</c>, <c>&lt;name&gt;_final.safetensors</c> and <c>&lt;name&gt;.json</c>.</summary>
+    public sealed record Run(Dictionary<string, HostTensor> Init, Dictionary<string, HostTensor> Final, JsonNode Json)
+    {
+        /// <summary>The reference's E (epoch length in steps) that the prune and quantize schedules are given in.</summary>
+        public int E => Json["E"]!.GetValue<int>();
+
+        /// <summary>Step <paramref name="step"/>'s batch <c>xs.&lt;step&gt;</c> and targets <c>ys.&lt;step&gt;</c> on <paramref name="device"/>.</summary>
+        public (Tensor X, Tensor Y) Batch(Device device, int step) => (Init[$"xs.{step}"].ToDevice(device), Init[$"ys.{step}"].ToDevice(device));
+
+        /// <summary>
+        /// After training: the QSPARSE state (<see cref="AssertQSparseState"/>), y_eval on x_eval, and, where the
+        /// JSON has them, the log lines, state-dict keys and printed model.
+        /// </summary>
+        public void AssertFinal(Module model, Device device, CapturingLogger log)
+        {
+            AssertQSparseState(model, Final);
+            AssertEvaluation(model, device, Init["x_eval"], Final["y_eval"]);
+            if (Json["log"] != null)
+                AssertLogKeysAndRepr(Json, model, log);
+        }
+    }
+
+    /// <summary>Loads the golden run <paramref name="name"/> ("resnet_small").</summary>
+    public static Run Load(string name) =>
+        new(Golden.Tensors($"{name}_init.safetensors"), Golden.Tensors($"{name}_final.safetensors"), Golden.Json($"{name}.json"));
+
     /// <summary>The reference's losses, one per training step.</summary>
     public static double[] Losses(JsonNode json) => json["losses"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
 
@@ -53,12 +79,11 @@ public static class EndToEndGolden
     }
 
     /// <summary>The model's output in evaluation mode on <paramref name="x"/> within 1e-3 of <paramref name="expected"/>.</summary>
-    public static void AssertEvaluation(Module model, Device device, HostTensor x, HostTensor expected, Func<Tensor, Tensor>? head = null)
+    public static void AssertEvaluation(Module model, Device device, HostTensor x, HostTensor expected)
     {
         model.Eval();
         using var scope = new TensorScope();
-        var y = model.Call(x.ToDevice(device));
-        Tolerance.AssertClose((head?.Invoke(y) ?? y).ToArray<float>(), expected.AsFloats(), 0, 1e-3, "y_eval");
+        Tolerance.AssertClose(model.Call(x.ToDevice(device)).ToArray<float>(), expected.AsFloats(), 0, 1e-3, "y_eval");
     }
 
     /// <summary>The log lines, the final state-dict keys in order and the printed model exactly as the reference's.</summary>
