@@ -21,6 +21,8 @@ public static partial class QSparseOps
     /// copied, so Convert always rewrites <paramref name="model"/> itself (the reference's <c>inplace=True</c>).
     /// Its <c>log</c> defaults to true but goes to Python's <c>logging.info</c>, silent unless configured;
     /// <paramref name="log"/> defaults to false here because <see cref="QSparseOptions.Logger"/> prints.
+    /// The reference matches a layer type by class name exactly; here a subclass matches too, so an abstract
+    /// base (<c>typeof(BatchNorm)</c>, <c>typeof(ConvBase)</c>) selects every layer derived from it.
     /// </para>
     /// </summary>
     /// <param name="model">The network.</param>
