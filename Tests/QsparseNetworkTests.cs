@@ -32,7 +32,8 @@ public class QsparseNetworkTests(string kind) : DeviceTest(kind)
         using var log = new CapturingLogger();
         var model = new Sequential(new Conv2d(1, 2, 3, device: Device), new ReLU(), new Sequential(new Conv2d(2, 2, 3, device: Device)), new ReLU());
         var converted = Convert(model, m => m is null ? Quantize(bits: 8, device: Device) : Quantize(m, bits: 8),
-            weightLayers: [typeof(Conv2d)], activationLayers: [typeof(ReLU)], input: true, excluded: [-1]);
+            weightLayers: [typeof(Conv2d)], activationLayers: [typeof(ReLU)], input: true,
+            excludedWeights: [(typeof(Conv2d), [-1])], excludedActivations: [(typeof(ReLU), [-1])]);
         var names = converted.NamedModules().Where(m => m.Module is QSparseLayer).Select(m => ((QSparseLayer)m.Module).Name);
         Assert.That(names, Is.EqualTo(new[] { "0", "1.0.quantize", "1.1.1" }));
         Assert.That(converted.Forward(Tensor.Rand(Device, [1, 1, 8, 8])).Shape, Is.EqualTo(new[] { 1, 2, 4, 4 }));

@@ -36,23 +36,15 @@ public class TrainSmallFloatTests(string kind) : DeviceTest(kind)
     {
         var json = Golden.Json("train_small.json");
         int floatSteps = 2 * json["E"]!.GetValue<int>();
-        var expected = json["losses"]!.AsArray().Select(v => v!.GetValue<double>()).Take(floatSteps).ToArray();
+        var expected = EndToEndGolden.Losses(json).Take(floatSteps).ToArray();
 
         var model = new SmallNet(Device);
         model.LoadStateDict(TrainSmallBatches.InitialState());
         using var sgd = new SGD(model.Parameters(), lr: 0.05, momentum: 0.9);
-        var losses = new double[floatSteps];
-        for (int step = 0; step < floatSteps; step++)
+        EndToEndGolden.Train(sgd, expected, step =>
         {
-            using var scope = new TensorScope();
             var (x, y) = TrainSmallBatches.Batch(Device, step);
-            var loss = Functional.NllLoss(model.Forward(x), y);
-            sgd.ZeroGrad();
-            loss.Backward();
-            sgd.Step();
-            losses[step] = loss.Item();
-        }
-        for (int i = 0; i < floatSteps; i++)
-            Assert.That(losses[i], Is.EqualTo(expected[i]).Within(1e-4), $"loss {i}: got {losses[i]}, expected {expected[i]}");
+            return Functional.NllLoss(model.Forward(x), y);
+        });
     }
 }

@@ -39,41 +39,15 @@ public class TrainSmallQsparseTests(string kind) : DeviceTest(kind)
     public void LossesDecimalsMasksAndEvaluationMatchTheReference()
     {
         using var log = new CapturingLogger();
-        var init = Golden.Tensors("train_small_init.safetensors");
-        var final = Golden.Tensors("train_small_final.safetensors");
-        var json = Golden.Json("train_small.json");
-        var expected = json["losses"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
-
-        var model = new SmallNetPQ(Device, json["E"]!.GetValue<int>());
+        var run = EndToEndGolden.Load("train_small");
+        var model = new SmallNetPQ(Device, run.E);
         model.LoadStateDict(TrainSmallBatches.InitialState(), strict: false);
         using var sgd = new SGD(model.Parameters(), lr: 0.05, momentum: 0.9);
-        for (int step = 0; step < expected.Length; step++)
+        EndToEndGolden.Train(sgd, EndToEndGolden.Losses(run.Json), step =>
         {
-            using var scope = new TensorScope();
             var (x, y) = TrainSmallBatches.Batch(Device, step);
-            var loss = Functional.NllLoss(model.Forward(x), y);
-            sgd.ZeroGrad();
-            loss.Backward();
-            sgd.Step();
-            Assert.That(loss.Item(), Is.EqualTo(expected[step]).Within(1e-4), $"loss {step}");
-        }
-
-        foreach (var (key, value) in model.StateDict())
-        {
-            var want = final[key];
-            if (key.EndsWith("decimal") || key.EndsWith("_n_updates") || key.EndsWith("_quantized") || key.EndsWith("_cur_sparsity"))
-                Assert.That(HostTensor.From(value).Data, Is.EqualTo(want.Data), key);
-            else if (key.EndsWith("mask"))
-            {
-                var got = value.ToArray<bool>();
-                var wanted = want.AsBools();
-                double agree = got.Zip(wanted).Count(p => p.First == p.Second) / (double)got.Length;
-                Assert.That(agree, Is.GreaterThanOrEqualTo(0.995), key);
-            }
-        }
-        model.Eval();
-        using var evalScope = new TensorScope();
-        var yEval = model.Forward(init["x_eval"].ToDevice(Device)).ToArray<float>();
-        Tolerance.AssertClose(yEval, final["y_eval"].AsFloats(), 0, 1e-3, "y_eval");
+            return Functional.NllLoss(model.Forward(x), y);
+        });
+        run.AssertFinal(model, Device, log);
     }
 }
