@@ -21,7 +21,9 @@ public static partial class QSparseOps
     /// </para>
     /// <para>
     /// Differences on purpose: each BatchNorm's own ε (the reference uses 1e-5 whatever the BatchNorm's);
-    /// BatchNorms outside the Sequentials the reference rebuilds are folded too (the reference leaves them);
+    /// BatchNorms outside the Sequentials the reference rebuilds are folded too (the reference leaves them), and
+    /// so is one after a nested Sequential ending in the layer (the reference folds only into a layer that is
+    /// itself the previous item of the rebuilt sequence);
     /// the model itself stays a Sequential when one child is left (it is changed in place), and a child
     /// Sequential whose field is declared <see cref="Sequential"/> stays one when it cannot be replaced.
     /// </para>
