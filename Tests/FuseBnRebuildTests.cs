@@ -18,7 +18,7 @@ public class FuseBnRebuildTests(string kind) : DeviceTest(kind)
     static string[] Keys(Module m) => m.StateDict().Select(kv => kv.Key).ToArray();
 
     [Test]
-    public void NestedSequentialsAreRebuiltAsTheReferenceDoes()
+    public void NestedSequentialsAreRebuiltAsTheReferenceDoes([Values] bool withTrace)
     {
         var g = new Generator(21);
         var model = new Sequential(
@@ -31,7 +31,7 @@ public class FuseBnRebuildTests(string kind) : DeviceTest(kind)
         var x = Tensor.Rand(Device, [2, 2, 8, 8], g, -1, 1);
         var expected = model.Call(x).ToArray<float>();
         var bn = model.GetSubmodule("0.1");
-        FuseBn(model);
+        FuseBn(model, withTrace ? ModelTrace.Record(model, x) : null);
         // fuse_bn_sequential: Sequential(conv, bn) -> conv; the nested Sequential(bn) folds into the conv before it and is dropped.
         Assert.That(Keys(model), Is.EqualTo(new[] { "0.weight", "0.bias", "2.0.weight", "2.0.bias", "4.weight", "4.bias" }));
         Assert.That(model.NamedChildren().Select(c => c.Module.TypeName), Is.EqualTo(new[] { "Conv2d", "ReLU", "Sequential", "Flatten", "Linear" }));

@@ -133,7 +133,9 @@ public static partial class QSparseOps
         {
             if (call.Module is not BatchNorm bn || call.InputFrom is not { Module: IFoldableLayer } layer)
                 continue;
-            var readers = trace.Calls.Where(c => c.InputFrom == layer && c != call).Select(c => c.Path).ToList();
+            // A Sequential holding the BatchNorm hands the layer's output on to it unchanged: not another reader.
+            var readers = trace.Calls.Where(c => c.InputFrom == layer && c != call
+                && !(c.Module is Sequential && call.Path.StartsWith(c.Path + ".", StringComparison.Ordinal))).Select(c => c.Path).ToList();
             if (readers.Count > 0)
                 throw new InvalidOperationException(
                     $"cannot fold '{call.Path}' into '{layer.Path}': the layer's output is also read by {string.Join(", ", readers.Select(r => $"'{r}'"))}");
