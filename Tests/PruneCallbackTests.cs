@@ -33,6 +33,19 @@ public class PruneCallbackTests(string kind) : DeviceTest(kind)
     }
 
     [Test]
+    public void UnstructuredTakesTheMagnitudeItself()
+    {
+        // |x| = [5, 1, 2, 4, 3, 6]: threshold sorted |x|[trunc(0.5·6 - 1)] = 3; on raw x it would be -2.
+        var x = Tensor.FromArray(Device, new[] { -5f, 1, -2, 4, 3, -6 }, 2, 3);
+        var mask = new UnstructuredPruneCallback().ComputeMask([x], 0.5f, null);
+        Assert.That(mask.ToArray<bool>(), Is.EqualTo(new[] { true, false, false, true, true, true }));
+        var y = Tensor.FromArray(Device, new[] { 1f, -1, 0, 0, -9, 0 }, 2, 3);
+        // Window mean of |x|: [3, 1, 1, 2, 6, 3]; threshold sorted[2] = 2.
+        Assert.That(new UnstructuredPruneCallback().ComputeMask([x, y], 0.5f, null).ToArray<bool>(),
+            Is.EqualTo(new[] { true, false, false, true, true, true }));
+    }
+
+    [Test]
     public void SparsityZeroIsAllTrue()
     {
         var w = Tensor.Rand(Device, [4, 3, 2], new Generator(3));

@@ -6,7 +6,7 @@ namespace QSparse.Tests;
 public class StatisticsTests(string kind) : DeviceTest(kind)
 {
     /// <summary>torch.quantile on a host-sorted array, with torch's float32 position and lerp.</summary>
-    static float HostQuantile(float[] sorted, double fraction)
+    internal static float HostQuantile(float[] sorted, double fraction)
     {
         float pos = (float)fraction * (sorted.Length - 1);
         int below = (int)pos, above = Math.Min((int)MathF.Ceiling(pos), sorted.Length - 1);

@@ -7,7 +7,8 @@ namespace QSparse.Nn;
 public interface IPruneCallback
 {
     /// <summary>
-    /// The bool mask for <paramref name="window"/> (tensors that already hold |x|, all of one shape) at
+    /// The bool mask for <paramref name="window"/> (the layer's recent inputs x, raw values of one shape, as
+    /// the reference's callbacks receive them; the built-in ones take |x| themselves) at
     /// <paramref name="sparsity"/>; <paramref name="currentMask"/> is the layer's mask so far (null at
     /// creation, when the callback is asked at sparsity 0 for the mask's shape).
     /// </summary>

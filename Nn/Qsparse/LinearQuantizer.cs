@@ -7,10 +7,21 @@ namespace QSparse.Nn;
 /// per channel, a straight-through gradient clipped to the representable range, and the search for
 /// the d minimising the squared quantization error.
 /// </summary>
-public sealed class LinearQuantizer(Rounding rounding = Rounding.Truncate) : IQuantizeCallback
+/// <param name="rounding">How codes are rounded.</param>
+/// <param name="approxQuantileBound">
+/// Null (the default): the saturation quantiles are exact. Else the reference's approximation
+/// (<see cref="Statistics.ApproxQuantileRows"/>, <see cref="Statistics.ReferenceQuantileBound"/> in the reference):
+/// a channel of more elements is cut into chunks of this many and their quantiles averaged, which gives the
+/// reference's decimals on huge activations; identical to exact at or below the bound.
+/// </param>
+public sealed class LinearQuantizer(Rounding rounding = Rounding.Truncate, int? approxQuantileBound = null) : IQuantizeCallback
 {
     /// <summary>How codes are rounded; the search uses the same rule.</summary>
     public Rounding Rounding { get; } = rounding;
+
+    /// <summary>Null for exact saturation quantiles; else the chunk size of the reference's approximation.</summary>
+    public int? ApproxQuantileBound { get; } = approxQuantileBound is null or >= 1 ? approxQuantileBound
+        : throw new ArgumentOutOfRangeException(nameof(approxQuantileBound), approxQuantileBound, "approxQuantileBound must be at least 1");
 
     /// <summary>
     /// Q(input): input of any shape; decimals float32 [C] with C = input.Shape[channelIndex], or [1] when
@@ -56,7 +67,9 @@ public sealed class LinearQuantizer(Rounding rounding = Rounding.Truncate) : IQu
         int length = shapes.Sum(s => s.PerChannel);
         using var scope = new TensorScope();
         var rows = ChannelRows(window, shapes, channels, length);
-        Tensor? bounds = (ql, qu) == (0, 1) ? null : Statistics.QuantileRows(rows, [ql, qu]);
+        Tensor? bounds = (ql, qu) == (0, 1) ? null
+            : ApproxQuantileBound is { } bound ? Statistics.ApproxQuantileRows(rows, [ql, qu], bound)
+            : Statistics.QuantileRows(rows, [ql, qu]);
         var decimals = Tensor.Empty(device, [channels]);
         QuantizeKernels.SearchDecimal(device, rows.F32, channels, length, bounds?.F32, decimalRange.Lo, decimalRange.Hi,
             Params(bits), decimals.F32);

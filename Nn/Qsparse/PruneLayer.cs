@@ -104,14 +104,14 @@ public sealed class PruneLayer : QSparseLayer
         using var noGrad = Autograd.NoGrad();
         if (Collapse < 0)
         {
-            Collected.Push(input.Abs());
+            Collected.Push(input.Clone());
             return;
         }
         for (int i = 0; i < Math.Min(WindowSize, input.Shape[Collapse]); i++)
         {
             using var sample = input.Slice(Collapse, i, i + 1);
             using var squeezed = sample.Squeeze(Collapse);
-            Collected.Push(squeezed.Abs());
+            Collected.Push(squeezed.Clone());
         }
     }
 

@@ -5,10 +5,28 @@ public static partial class QSparseOps
     /// <summary>
     /// Folds every BatchNorm that directly follows an <see cref="IFoldableLayer"/> (Conv2d, Linear,
     /// ConvTranspose2d) into that layer: w' = w·γ/√(var + ε) per output channel, b' = (b - mean)·γ/√(var + ε) + β
-    /// (a bias is created when absent), with each BatchNorm's own ε and running statistics; the BatchNorm is
-    /// replaced by an <see cref="Identity"/> (in its parent's registry and fields, see <see cref="Module.SetSubmodule"/>)
-    /// and retired: calling it afterwards is an error. The evaluation output is unchanged. Every replacement is
-    /// checked before anything changes. Works in place and returns <paramref name="model"/>.
+    /// (a bias is created when absent), with its running statistics, and removes it as QSPARSE's fuse_bn does.
+    /// The evaluation output is unchanged. Every replacement is checked before anything changes. Works in place
+    /// and returns <paramref name="model"/>.
+    /// <para>
+    /// Removal, as the reference: the model when it is a Sequential, else each of its children that is one, is
+    /// rebuilt (<c>nn.Sequential(*kept)</c>) together with every Sequential nested in it: folded BatchNorms are
+    /// left out, children are renumbered "0", "1", ..., a nested Sequential left with one child is replaced by
+    /// that child and one left empty is dropped; so state-dict keys are the reference's (later indexes shift).
+    /// A rebuilt child Sequential of the model left with one child is replaced by it, one left empty by an
+    /// <see cref="Identity"/> (the reference stores None there; the state dict is the same).
+    /// A folded BatchNorm anywhere else (a field of a user module, a Sequential inside one) is replaced by an
+    /// <see cref="Identity"/> (in its parent's registry and fields, see <see cref="Module.SetSubmodule"/>).
+    /// A removed BatchNorm is retired: calling it afterwards is an error.
+    /// </para>
+    /// <para>
+    /// Differences on purpose: each BatchNorm's own ε (the reference uses 1e-5 whatever the BatchNorm's);
+    /// BatchNorms outside the Sequentials the reference rebuilds are folded too (the reference leaves them), and
+    /// so is one after a nested Sequential ending in the layer (the reference folds only into a layer that is
+    /// itself the previous item of the rebuilt sequence);
+    /// the model itself stays a Sequential when one child is left (it is changed in place), and a child
+    /// Sequential whose field is declared <see cref="Sequential"/> stays one when it cannot be replaced.
+    /// </para>
     /// <para>
     /// "Follows" is read from <paramref name="trace"/> when given: a BatchNorm whose input is the layer's output
     /// (a layer whose output another module also reads is an error). Without a trace it is QSPARSE's rule:
@@ -21,14 +39,76 @@ public static partial class QSparseOps
     {
         ArgumentNullException.ThrowIfNull(model);
         var folds = trace == null ? FoldsInOrder(model) : FoldsInTrace(trace);
-        foreach (var f in folds)
+        var removed = new HashSet<Module>(folds.Select(f => f.Bn), ReferenceEqualityComparer.Instance);
+        var plan = new List<(Sequential Sequential, List<Module> Kept)>();
+        var roots = (model is Sequential ? [("", model)] : model.NamedChildren().Where(c => c.Module is Sequential))
+            .Select(c => (Path: c.Name, Kept: Rebuilt((Sequential)c.Module, removed, plan))).ToList();
+        var inRebuilt = new HashSet<Module>(plan.SelectMany(p => p.Sequential.NamedChildren().Select(c => c.Module)), ReferenceEqualityComparer.Instance);
+        var elsewhere = folds.Where(f => !inRebuilt.Contains(f.Bn)).ToList();
+        foreach (var f in elsewhere)
             model.CheckReplaceable(f.BnPath, typeof(Identity));
+        // A child Sequential left with one child or none is replaced in the model where its field allows it.
+        var unwrap = roots.Where(r => r.Path.Length > 0 && r.Kept.Count <= 1)
+            .Select(r => (r.Path, Replacement: r.Kept.Count == 1 ? r.Kept[0] : null))
+            .Where(r => CanReplace(model, r.Path, r.Replacement?.GetType() ?? typeof(Identity))).ToList();
+
         foreach (var f in folds)
-        {
             Fold(f.Layer, f.Bn);
+        foreach (var f in elsewhere)
             model.Replace(f.BnPath, new Identity(f.Bn.Device), $"folded into '{f.LayerPath}' by FuseBn and replaced by Identity");
+        foreach (var (sequential, kept) in plan)
+        {
+            foreach (var (_, child) in sequential.NamedChildren().Where(c => !kept.Contains(c.Module)))
+                child.Retire(removed.Contains(child)
+                    ? $"folded into '{folds.First(f => ReferenceEquals(f.Bn, child)).LayerPath}' by FuseBn and removed from its Sequential"
+                    : "unwrapped or dropped by FuseBn's rebuild of its Sequential");
+            if (!sequential.NamedChildren().Select(c => c.Module).SequenceEqual(kept)
+                || sequential.NamedChildren().Select(c => c.Name).Where((n, i) => n != i.ToString()).Any())
+                sequential.RenumberChildren(kept);
         }
+        foreach (var (path, replacement) in unwrap)
+            model.Replace(path, replacement ?? new Identity(model.Device), "unwrapped by FuseBn's rebuild of its Sequential");
         return model;
+    }
+
+    /// <summary>
+    /// The children <paramref name="sequential"/> keeps (the reference's fuse_bn_sequential): folded BatchNorms left
+    /// out, nested Sequentials rebuilt, then dropped when empty or replaced by their only child. Records in
+    /// <paramref name="plan"/> what each rebuilt Sequential keeps, inner ones first; changes nothing.
+    /// </summary>
+    static List<Module> Rebuilt(Sequential sequential, HashSet<Module> removed, List<(Sequential, List<Module>)> plan)
+    {
+        var kept = new List<Module>();
+        foreach (var (_, child) in sequential.NamedChildren())
+        {
+            if (removed.Contains(child))
+                continue;
+            if (child is Sequential nested)
+            {
+                var inner = Rebuilt(nested, removed, plan);
+                if (inner.Count == 1)
+                    kept.Add(inner[0]);
+                else if (inner.Count > 1)
+                    kept.Add(nested);
+            }
+            else
+                kept.Add(child);
+        }
+        plan.Add((sequential, kept));
+        return kept;
+    }
+
+    static bool CanReplace(Module model, string path, Type replacement)
+    {
+        try
+        {
+            model.CheckReplaceable(path, replacement);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     sealed record BnFold(string LayerPath, Module Layer, string BnPath, BatchNorm Bn);
@@ -53,7 +133,9 @@ public static partial class QSparseOps
         {
             if (call.Module is not BatchNorm bn || call.InputFrom is not { Module: IFoldableLayer } layer)
                 continue;
-            var readers = trace.Calls.Where(c => c.InputFrom == layer && c != call).Select(c => c.Path).ToList();
+            // A Sequential holding the BatchNorm hands the layer's output on to it unchanged: not another reader.
+            var readers = trace.Calls.Where(c => c.InputFrom == layer && c != call
+                && !(c.Module is Sequential && call.Path.StartsWith(c.Path + ".", StringComparison.Ordinal))).Select(c => c.Path).ToList();
             if (readers.Count > 0)
                 throw new InvalidOperationException(
                     $"cannot fold '{call.Path}' into '{layer.Path}': the layer's output is also read by {string.Join(", ", readers.Select(r => $"'{r}'"))}");

@@ -10,8 +10,9 @@ public static partial class QSparseOps
     /// <summary>A standalone activation quantizer (collapse 0); see <see cref="QuantizeLayer"/> for the parameters.</summary>
     public static QuantizeLayer Quantize(int bits = 8, int channelwise = 1, (int Lo, int Hi)? decimalRange = null,
         (double Lower, double Upper)? saturateRange = null, int timeout = 1000, int interval = -1, int windowSize = 1,
-        IQuantizeCallback? callback = null, string name = "", Device? device = null) =>
-        new(bits, channelwise, decimalRange, saturateRange, timeout, interval, windowSize, callback, name, collapse: 0, device);
+        IQuantizeCallback? callback = null, string name = "", Device? device = null, int? approxQuantileBound = null) =>
+        new(bits, channelwise, decimalRange, saturateRange, timeout, interval, windowSize, callback, name, collapse: 0, device,
+            approxQuantileBound);
 
     /// <summary>
     /// Returns <paramref name="module"/> itself with its weight quantized on every forward (child "quantize",
@@ -21,16 +22,16 @@ public static partial class QSparseOps
     /// </summary>
     public static T Quantize<T>(T module, int bits = 8, int channelwise = 1, (int Lo, int Hi)? decimalRange = null,
         (double Lower, double Upper)? saturateRange = null, int timeout = 1000, int interval = -1, int windowSize = 1,
-        int biasBits = -1, IQuantizeCallback? callback = null, string name = "") where T : Module
+        int biasBits = -1, IQuantizeCallback? callback = null, string name = "", int? approxQuantileBound = null) where T : Module
     {
         RequireWeight(module, "quantize");
         if (biasBits != -1 && !module.HasParameter("bias"))
             throw new ArgumentException($"bias_bits = {biasBits} but {module.TypeName} has no bias", nameof(biasBits));
         module.AddParameterTransform("weight", "quantize", new QuantizeLayer(bits, channelwise, decimalRange, saturateRange,
-            timeout, interval, windowSize, callback, name, collapse: -1, module.Device));
+            timeout, interval, windowSize, callback, name, collapse: -1, module.Device, approxQuantileBound));
         if (biasBits != -1)
             module.AddParameterTransform("bias", "quantize_bias", new QuantizeLayer(biasBits, channelwise >= 0 ? 0 : -1,
-                decimalRange, saturateRange, timeout, interval, windowSize, callback, name, collapse: -1, module.Device));
+                decimalRange, saturateRange, timeout, interval, windowSize, callback, name, collapse: -1, module.Device, approxQuantileBound));
         return module;
     }
 

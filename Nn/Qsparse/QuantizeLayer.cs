@@ -26,9 +26,16 @@ public sealed class QuantizeLayer : QSparseLayer
     /// <param name="name">The name in log lines.</param>
     /// <param name="collapse">0 for activations (window of samples), -1 for weights (window of whole tensors).</param>
     /// <param name="device">Where the state lives; default <see cref="Defaults.Device"/>.</param>
+    /// <param name="approxQuantileBound">
+    /// Null (default): exact saturation quantiles. Else the reference's chunked approximation above this many
+    /// elements per channel (its bound is <see cref="Statistics.ReferenceQuantileBound"/>), for the reference's
+    /// decimals on huge activations: the layer uses <c>new LinearQuantizer(rounding, approxQuantileBound)</c>
+    /// (the rounding of a given <see cref="LinearQuantizer"/> callback; another callback is an error).
+    /// </param>
     public QuantizeLayer(int bits = 8, int channelwise = 1, (int Lo, int Hi)? decimalRange = null,
         (double Lower, double Upper)? saturateRange = null, int timeout = 1000, int interval = -1, int windowSize = 1,
-        IQuantizeCallback? callback = null, string name = "", int collapse = 0, Device? device = null)
+        IQuantizeCallback? callback = null, string name = "", int collapse = 0, Device? device = null,
+        int? approxQuantileBound = null)
         : base("Quantize", ["decimal", "_n_updates", "bits", "_quantized"], windowSize, name, device)
     {
         if (bits < 2 || bits > 31)
@@ -47,7 +54,9 @@ public sealed class QuantizeLayer : QSparseLayer
         DecimalRange = range;
         SaturateRange = saturate;
         Collapse = collapse;
-        Callback = callback ?? new LinearQuantizer();
+        Callback = approxQuantileBound is not { } bound ? callback ?? new LinearQuantizer()
+            : callback is null or LinearQuantizer ? new LinearQuantizer((callback as LinearQuantizer)?.Rounding ?? Rounding.Truncate, bound)
+            : throw new ArgumentException($"approxQuantileBound selects LinearQuantizer's approximate quantile; callback is a {callback.GetType().Name}", nameof(approxQuantileBound));
         LogCreated($"{Tag} bits={bits} channelwise={channelwise} window_size={windowSize} timeout={timeout}");
     }
 

@@ -4,7 +4,8 @@ namespace QSparse.Nn;
 
 /// <summary>
 /// Exact order statistics on the device (radix selection, <see cref="SelectionKernels"/>): no sort,
-/// no copy of the data to the host, exact at every size. Row variants select in every row of a
+/// no copy of the data to the host, exact at every size (<see cref="ApproxQuantile"/> offers the reference's
+/// chunked approximation beside it). Row variants select in every row of a
 /// [S, L] tensor in the same launches. NaN sorts after +inf (torch.sort); a quantile of data holding
 /// a NaN is NaN (torch.quantile).
 /// </summary>
@@ -37,6 +38,48 @@ public static class Statistics
         var plan = ranks.Concat(below.Select(r => Array.IndexOf(ranks, r)))
             .Concat(above.Select(r => Array.IndexOf(ranks, r))).ToArray();
         return Select(x, segments, length, plan, ranks.Length, weights, ranks.Length - 1);
+    }
+
+    /// <summary>The reference's default bound: above 2^24 elements it averages chunk quantiles (torch.quantile's size limit).</summary>
+    public const int ReferenceQuantileBound = 1 << 24;
+
+    /// <summary>
+    /// QSPARSE's approx_quantile of all elements of x: float32 scalar []. At most <paramref name="bound"/>
+    /// elements it is <see cref="Quantile"/> (exact); above, the mean of the exact quantiles of chunks of
+    /// <paramref name="bound"/> elements (see <see cref="ApproxQuantileRows"/>). Offered for the reference's
+    /// decimals on huge tensors; the exact quantile is the default everywhere.
+    /// </summary>
+    public static Tensor ApproxQuantile(Tensor x, double fraction, int bound = ReferenceQuantileBound)
+    {
+        using var scope = new TensorScope();
+        return scope.MoveToOuter(ApproxQuantileRows(Flat(x), [fraction], bound).Reshape());
+    }
+
+    /// <summary>
+    /// <see cref="ApproxQuantile"/> in every row of x float32 [S, L]: [S, F]. A row longer than
+    /// <paramref name="bound"/> is cut into ceil(L / bound) chunks of exactly bound elements: chunk i holds
+    /// elements [i·bound, (i + 1)·bound), except the last, which holds the last bound elements (it overlaps the
+    /// one before, so a short tail is not a biased sample); the result is the chunks' exact quantiles summed in
+    /// chunk order in float32, then divided by the chunk count (Python's sum(qs) / len(qs)).
+    /// </summary>
+    public static Tensor ApproxQuantileRows(Tensor x, double[] fractions, int bound = ReferenceQuantileBound)
+    {
+        var (_, length) = RowsOf(x);
+        if (bound < 1)
+            throw new ArgumentOutOfRangeException(nameof(bound), bound, "bound must be at least 1");
+        if (length <= bound)
+            return QuantileRows(x, fractions);
+        int chunks = (int)(((long)length + bound - 1) / bound);
+        using var scope = new TensorScope();
+        Tensor? sum = null;
+        for (int i = 0; i < chunks; i++)
+        {
+            int start = i == chunks - 1 ? length - bound : i * bound;
+            var q = QuantileRows(x.Detach().Slice(1, start, start + bound), fractions);
+            sum = sum == null ? q : sum.Add(q);
+        }
+        using var count = Tensor.Full(x.Device, [], chunks);
+        return scope.MoveToOuter(sum!.Div(count));
     }
 
     /// <summary>The k-th smallest (0-based) of all elements of x, as a float32 scalar tensor [].</summary>
