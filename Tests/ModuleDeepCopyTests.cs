@@ -125,6 +125,29 @@ public class ModuleDeepCopyTests(string kind) : DeviceTest(kind)
         Assert.That(copy.NamedModules().All(m => !m.Module.Training), Is.True);
     }
 
+    /// <summary>Holds a tensor it is given as its parameter "w" (weight tying when two share one).</summary>
+    sealed class Tied : Module
+    {
+        public Tied(Tensor w, Device device) : base(device) => RegisterParameter("w", w);
+
+        public Tensor W => Slot("w")!;
+
+        public override Tensor Forward(Tensor input) => input * W;
+    }
+
+    [Test]
+    public void SharedTensorsStaySharedInTheCopy()
+    {
+        var w = Tensor.Rand(Device, [3]);
+        var model = new Sequential(new Tied(w, Device), new Tied(w, Device));
+        var copy = model.DeepCopy();
+        var (a, b) = ((Tied)copy.GetSubmodule("0"), (Tied)copy.GetSubmodule("1"));
+        Assert.That(b.W, Is.SameAs(a.W));
+        Assert.That(a.W, Is.Not.SameAs(w));
+        Assert.That(a.W.ToArray<float>(), Is.EqualTo(w.ToArray<float>()));
+        Assert.That(copy.Parameters().Distinct().Count(), Is.EqualTo(1));
+    }
+
     [Test]
     public void HooksAreCopiedAndTheirHandlesRemoveThemFromTheOriginalOnly()
     {
@@ -184,6 +207,20 @@ public class ModuleDeepCopyTests(string kind) : DeviceTest(kind)
         Assert.That(copies.SelectMany(l => l.Window).Intersect(layers.SelectMany(l => l.Window)), Is.Empty, "windows are copied");
         var fromCopy = Train(copy, 5, seed: 10);
         Assert.That(Train(model, 5, seed: 10), Is.EqualTo(fromCopy));
+        Assert.That(Bytes(copy), Is.EqualTo(Bytes(model)));
+    }
+
+    [Test]
+    public void SeedNetworkCopiesWithItsDropoutGeneratorAndBothTrainIdentically()
+    {
+        using var log = new CapturingLogger();
+        var model = new MnistNet(Device, new Generator(1), new(Quantize: true, PruneWeights: true, PruneFeatures: true, Window: 2, StepsPerEpoch: 1));
+        var copy = model.DeepCopy();
+        for (int i = 0; i < 2; i++)
+        {
+            var x = Tensor.Rand(Device, [2, 1, 28, 28], new Generator((ulong)i));
+            Assert.That(copy.Call(x).ToArray<float>(), Is.EqualTo(model.Call(x).ToArray<float>()), $"training forward {i}: the same dropout draws");
+        }
         Assert.That(Bytes(copy), Is.EqualTo(Bytes(model)));
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using KernelDevice = QSparse.Kernels.Device;
 
 namespace QSparse.Nn;
 
@@ -31,7 +32,16 @@ public abstract partial class Module
     public Module DeepCopy()
     {
         using var noGrad = Autograd.NoGrad();
-        return (Module)new GraphCopier().Copy(this, TypeName)!;
+        var copier = new GraphCopier();
+        try
+        {
+            return (Module)copier.Copy(this, TypeName)!;
+        }
+        catch
+        {
+            copier.DisposeTensors();
+            throw;
+        }
     }
 
     /// <summary>One deep copy: the memo of what was copied to what.</summary>
@@ -39,10 +49,17 @@ public abstract partial class Module
     {
         readonly Dictionary<object, object> memo = new(ReferenceEqualityComparer.Instance);
 
+        /// <summary>Releases the tensors copied so far (a copy that failed half way).</summary>
+        public void DisposeTensors()
+        {
+            foreach (var t in memo.Values.OfType<Tensor>())
+                t.Dispose();
+        }
+
         /// <summary>The copy of <paramref name="value"/>; <paramref name="where"/> names it in errors ("Conv2d.cache").</summary>
         public object? Copy(object? value, string where)
         {
-            if (value == null || value is string or QSparse.Kernels.Device or Type or Delegate || value.GetType() is { IsPrimitive: true } or { IsEnum: true })
+            if (value == null || value is string or KernelDevice or Type or Delegate || value.GetType() is { IsPrimitive: true } or { IsEnum: true })
                 return value;
             if (memo.TryGetValue(value, out var done))
                 return done;
