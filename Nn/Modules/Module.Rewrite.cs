@@ -116,36 +116,46 @@ public abstract partial class Module
     List<FieldReference> References(Module child)
     {
         var found = new List<FieldReference>();
-        const BindingFlags flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
-        for (var type = GetType(); type != null && type != typeof(Module); type = type.BaseType)
-            foreach (var field in type.GetFields(flags))
+        foreach (var field in InstanceFields(GetType(), typeof(Module)))
+        {
+            if (field.FieldType.IsValueType || field.FieldType == typeof(string))
+                continue;
+            var value = field.GetValue(this);
+            var name = FieldName(field);
+            if (ReferenceEquals(value, child))
+                found.Add(new(name, field.FieldType, v => field.SetValue(this, v)));
+            else if (value is Array array && array.Rank == 1)
             {
-                if (field.FieldType.IsValueType || field.FieldType == typeof(string))
-                    continue;
-                var value = field.GetValue(this);
-                var name = FieldName(field);
-                if (ReferenceEquals(value, child))
-                    found.Add(new(name, field.FieldType, v => field.SetValue(this, v)));
-                else if (value is Array array && array.Rank == 1)
-                {
-                    for (int i = 0; i < array.Length; i++)
-                        if (ReferenceEquals(array.GetValue(i), child))
-                        {
-                            int at = i;
-                            found.Add(new($"{name}[{i}]", array.GetType().GetElementType()!, v => array.SetValue(v, at)));
-                        }
-                }
-                else if (value is IList list && value.GetType() is { IsGenericType: true } listType && listType.GetGenericTypeDefinition() == typeof(List<>))
-                {
-                    for (int i = 0; i < list.Count; i++)
-                        if (ReferenceEquals(list[i], child))
-                        {
-                            int at = i;
-                            found.Add(new($"{name}[{i}]", listType.GetGenericArguments()[0], v => list[at] = v));
-                        }
-                }
+                for (int i = 0; i < array.Length; i++)
+                    if (ReferenceEquals(array.GetValue(i), child))
+                    {
+                        int at = i;
+                        found.Add(new($"{name}[{i}]", array.GetType().GetElementType()!, v => array.SetValue(v, at)));
+                    }
             }
+            else if (value is IList list && value.GetType() is { IsGenericType: true } listType && listType.GetGenericTypeDefinition() == typeof(List<>))
+            {
+                for (int i = 0; i < list.Count; i++)
+                    if (ReferenceEquals(list[i], child))
+                    {
+                        int at = i;
+                        found.Add(new($"{name}[{i}]", listType.GetGenericArguments()[0], v => list[at] = v));
+                    }
+            }
+        }
         return found;
+    }
+
+    /// <summary>
+    /// Every instance field (any visibility, readonly and backing fields included) declared in <paramref name="type"/>
+    /// and its bases, up to and excluding <paramref name="stop"/> (null: all bases): the walk a rewrite and <see cref="DeepCopy"/> share.
+    /// </summary>
+    static IEnumerable<FieldInfo> InstanceFields(Type type, Type? stop)
+    {
+        const BindingFlags flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+        for (var t = type; t != null && t != stop; t = t.BaseType)
+            foreach (var field in t.GetFields(flags))
+                yield return field;
     }
 
     /// <summary>The name a user wrote: an auto-property's or a captured constructor parameter's, not the compiler's field name.</summary>

@@ -17,8 +17,9 @@ public static partial class QSparseOps
     /// reference). Every wrapping is checked before anything changes: a parent field that cannot hold a
     /// Sequential is an error naming it. Names every quantize and prune layer afterwards.
     /// <para>
-    /// NOTE: the reference's <c>inplace=False</c> (its default) converts a deep copy; modules here cannot be
-    /// copied, so Convert always rewrites <paramref name="model"/> itself (the reference's <c>inplace=True</c>).
+    /// NOTE: <paramref name="inplace"/> defaults to true (rewrite <paramref name="model"/> itself), where the
+    /// reference's default is <c>inplace=False</c> (convert a deep copy): a copy duplicates every parameter and
+    /// buffer in device memory, which here is only done when asked for.
     /// Its <c>log</c> defaults to true but goes to Python's <c>logging.info</c>, silent unless configured;
     /// <paramref name="log"/> defaults to false here because <see cref="QSparseOptions.Logger"/> prints.
     /// The reference matches a layer type by class name exactly; here a subclass matches too, so an abstract
@@ -39,13 +40,19 @@ public static partial class QSparseOps
     /// Log each decision through <see cref="QSparseOptions.Logger"/> in the reference's words
     /// (<c>Apply `quantize` on the .block1..conv1 weight</c>, <c>Exclude .stem weight</c>).
     /// </param>
-    /// <returns>The model, or <c>Sequential(op(null), model)</c> when <paramref name="input"/>.</returns>
+    /// <param name="inplace">
+    /// True: convert <paramref name="model"/> itself. False: convert <see cref="Module.DeepCopy"/> of it and
+    /// leave <paramref name="model"/> unchanged (its tree, state and training continue as before).
+    /// </param>
+    /// <returns>The converted model, or <c>Sequential(op(null), model)</c> when <paramref name="input"/>.</returns>
     public static Module Convert(Module model, Func<Module?, Module> op, Type[]? weightLayers = null,
         Type[]? activationLayers = null, bool input = false, (Type Layer, int[] Indexes)[]? excludedWeights = null,
-        (Type Layer, int[] Indexes)[]? excludedActivations = null, bool log = false)
+        (Type Layer, int[] Indexes)[]? excludedActivations = null, bool log = false, bool inplace = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(op);
+        if (!inplace)
+            model = model.DeepCopy();
         var weights = Selected(model, weightLayers, excludedWeights, nameof(excludedWeights));
         var activations = Selected(model, activationLayers, excludedActivations, nameof(excludedActivations));
         foreach (var layer in activations.Where(l => l.Apply))
