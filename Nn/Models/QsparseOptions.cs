@@ -1,16 +1,17 @@
 namespace QSparse.Nn;
 
 /// <summary>
-/// What QSPARSE adds to <see cref="MnistNet"/> (SPEC.md §11), with the seed's schedule in units of E =
-/// <see cref="StepsPerEpoch"/>; the default adds nothing (full precision).
+/// What QSPARSE adds to one of the networks of Nn/Models (<see cref="MnistNet"/> and the others), with the
+/// seed's schedule (SPEC.md §11) in units of E = <see cref="StepsPerEpoch"/>; the default adds nothing (full
+/// precision). Each network's doc says which of its layers each flag touches.
 /// </summary>
-/// <param name="Quantize">Quantize the input, the weights (biases to 20 bits) and the activations after bn1, bn2, bn3.</param>
-/// <param name="PruneWeights">Prune conv2's and fc1's weights.</param>
-/// <param name="PruneFeatures">Prune the activations after bn1, bn2, bn3.</param>
+/// <param name="Quantize">Quantize the input, the weights and the activations.</param>
+/// <param name="PruneWeights">Prune the weights of the network's prunable layers.</param>
+/// <param name="PruneFeatures">Prune the activations.</param>
 /// <param name="QuantizeFirst">Quantization starts first (weights at 2E, activations at 3E, pruning from 4E); else pruning (from 2E; weights at 6E, activations at 7E).</param>
 /// <param name="Window">The activation quantizers' and pruners' window size.</param>
 /// <param name="StepsPerEpoch">E, the schedule's unit.</param>
-public sealed record MnistNetOptions(bool Quantize = false, bool PruneWeights = false, bool PruneFeatures = false,
+public sealed record QsparseOptions(bool Quantize = false, bool PruneWeights = false, bool PruneFeatures = false,
     bool QuantizeFirst = true, int Window = 8, int StepsPerEpoch = 1)
 {
     /// <summary>Step of the activation quantizers' decimal search.</summary>
