@@ -58,7 +58,7 @@ public class ModuleHookTraceTests(string kind) : DeviceTest(kind)
         Assert.That(conv.Weight.ToArray<float>(), Has.All.EqualTo(0.5f), "the forward leaves the raw weight alone");
     }
 
-    static readonly QsparseOptions quantizePrune = new(Quantize: true, PruneWeights: true, PruneFeatures: true, Window: 2, StepsPerEpoch: 1);
+    static readonly QsparsePlan quantizePrune = new(Quantize: true, PruneWeights: true, PruneFeatures: true, Window: 2, StepsPerEpoch: 1);
 
     [Test]
     public void TheTraceOfTheSeedNetworkListsItsCallsShapesAndQsparseLayers()
@@ -102,7 +102,7 @@ public class ModuleHookTraceTests(string kind) : DeviceTest(kind)
     public void TheSeedNetworkKeepsItsStateDictKeysInEveryMode()
     {
         using var log = new CapturingLogger();
-        string[] Keys(QsparseOptions? o) => new MnistNet(Device, new Generator(1), o).StateDict().Select(kv => kv.Key).ToArray();
+        string[] Keys(QsparsePlan? o) => new MnistNet(Device, new Generator(1), o).StateDict().Select(kv => kv.Key).ToArray();
         string[] bn = ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"];
         string[] Bn(string name) => bn.Select(k => $"{name}.{k}").ToArray();
         Assert.That(Keys(null), Is.EqualTo(new[] { "conv1.weight", "conv1.bias" }.Concat(Bn("bn1")).Concat(["conv2.weight", "conv2.bias"]).Concat(Bn("bn2"))

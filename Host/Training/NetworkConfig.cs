@@ -50,6 +50,6 @@ public sealed record NetworkConfig(TrainMode Mode, PruneTarget Prune, QsparseOrd
             .ToDictionary(kv => kv.Key[Checkpoint.ExtraPrefix.Length..], kv => kv.Value), path);
 
     /// <summary>What this configuration builds: the options of <see cref="MnistNet"/>.</summary>
-    public QsparseOptions NetworkOptions => new(Quantizes, Prunes && Prune != PruneTarget.Features, Prunes && Prune != PruneTarget.Weights,
+    public QsparsePlan NetworkOptions => new(Quantizes, Prunes && Prune != PruneTarget.Features, Prunes && Prune != PruneTarget.Weights,
         Order == QsparseOrder.QuantizeFirst, Window, StepsPerEpoch);
 }

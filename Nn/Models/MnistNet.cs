@@ -4,7 +4,7 @@ namespace QSparse.Nn;
 
 /// <summary>
 /// The seed's MNIST network (SPEC.md §11), named like PyTorch's MNIST example, in every mode of
-/// <see cref="QsparseOptions"/>: qin → conv1[Q] → bn1 → p1 → q1 → relu1 → conv2[P, Q] → bn2 → p2 → q2 → relu2 →
+/// <see cref="QsparsePlan"/>: qin → conv1[Q] → bn1 → p1 → q1 → relu1 → conv2[P, Q] → bn2 → p2 → q2 → relu2 →
 /// pool(2) → dropout1(0.25) → flatten → fc1[P, Q] → bn3 → p3 → q3 → relu3 → dropout2(0.5) → fc2[Q] → log_softmax,
 /// where the QSPARSE parts (qin, the p's and q's, the weights' [P, Q]) are there only when the options ask for
 /// them: with none it is the float network conv1(1→32, 3) → bn1 → relu → conv2(32→64, 3) → bn2 → relu →
@@ -19,9 +19,9 @@ public sealed class MnistNet : Module
     readonly Module? qin, p1, q1, p2, q2, p3, q3;
 
     /// <summary>The network for <paramref name="options"/> (default: full precision), initialised from and dropping out with <paramref name="generator"/>.</summary>
-    public MnistNet(Device? device = null, Generator? generator = null, QsparseOptions? options = null) : base(device)
+    public MnistNet(Device? device = null, Generator? generator = null, QsparsePlan? options = null) : base(device)
     {
-        var o = options ?? new QsparseOptions();
+        var o = options ?? new QsparsePlan();
         int e = o.StepsPerEpoch, w = o.Window;
         T W<T>(T m, bool prune, int channelwise) where T : Module
         {

@@ -11,7 +11,7 @@ namespace QSparse.Nn;
 /// <param name="QuantizeFirst">Quantization starts first (weights at 2E, activations at 3E, pruning from 4E); else pruning (from 2E; weights at 6E, activations at 7E).</param>
 /// <param name="Window">The activation quantizers' and pruners' window size.</param>
 /// <param name="StepsPerEpoch">E, the schedule's unit.</param>
-public sealed record QsparseOptions(bool Quantize = false, bool PruneWeights = false, bool PruneFeatures = false,
+public sealed record QsparsePlan(bool Quantize = false, bool PruneWeights = false, bool PruneFeatures = false,
     bool QuantizeFirst = true, int Window = 8, int StepsPerEpoch = 1)
 {
     /// <summary>Step of the activation quantizers' decimal search.</summary>
