@@ -47,10 +47,10 @@ public sealed class CifarBinary
             $"{folder}: no CIFAR binary batches (expected data_batch_1..5.bin and test_batch.bin for CIFAR-10, or train.bin and test.bin for CIFAR-100)");
     }
 
-    static ListDataset<LabeledImage> Read(string folder, string[] names, int labelBytes, int classes)
+    static ByteImages Read(string folder, string[] names, int labelBytes, int classes)
     {
         int record = labelBytes + PixelBytes;
-        var examples = new List<LabeledImage>();
+        var files = new List<byte[]>();
         foreach (var name in names)
         {
             var path = Path.Combine(folder, name);
@@ -66,12 +66,17 @@ public sealed class CifarBinary
                 int label = bytes[offset + labelBytes - 1];
                 if (label >= classes)
                     throw new InvalidDataException($"{path}: label {label} in record {offset / record}, expected a class in 0..{classes - 1}");
-                var pixels = new float[PixelBytes];
-                for (int i = 0; i < PixelBytes; i++)
-                    pixels[i] = bytes[offset + labelBytes + i] / 255f;
-                examples.Add(new LabeledImage(new HostImage(pixels, 3, ImageSize, ImageSize), label));
             }
+            files.Add(bytes);
         }
-        return new ListDataset<LabeledImage>(examples);
+        var all = new byte[files.Sum(f => (long)f.Length)];
+        long at = 0;
+        foreach (var file in files)
+        {
+            file.CopyTo(all, at);
+            at += file.Length;
+        }
+        var labels = Enumerable.Range(0, all.Length / record).Select(n => (int)all[n * record + labelBytes - 1]).ToArray();
+        return new ByteImages(all, labels, labelBytes, record, 3, ImageSize, ImageSize);
     }
 }

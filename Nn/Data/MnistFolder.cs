@@ -78,17 +78,6 @@ public sealed class MnistFolder
         throw new FileNotFoundException($"{Path.Combine(folder, name)}[.gz]: missing (expected an IDX file of unsigned bytes)");
     }
 
-    static ListDataset<LabeledImage> Examples(byte[] images, byte[] labels)
-    {
-        const int size = ImageSize * ImageSize;
-        var examples = new LabeledImage[labels.Length];
-        for (int n = 0; n < examples.Length; n++)
-        {
-            var pixels = new float[size];
-            for (int i = 0; i < size; i++)
-                pixels[i] = images[n * size + i] / 255f;
-            examples[n] = new LabeledImage(new HostImage(pixels, 1, ImageSize, ImageSize), labels[n]);
-        }
-        return new ListDataset<LabeledImage>(examples);
-    }
+    static ByteImages Examples(byte[] images, byte[] labels) =>
+        new(images, [.. labels.Select(l => (int)l)], 0, ImageSize * ImageSize, 1, ImageSize, ImageSize);
 }
