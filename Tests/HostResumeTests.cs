@@ -1,4 +1,4 @@
-using QSparse.Host.Data;
+using QSparse.Nn.Data;
 using QSparse.Host.Training;
 using QSparse.Nn;
 
@@ -18,7 +18,7 @@ public class HostResumeTests(string kind) : DeviceTest(kind)
     [Test]
     public void TwoEpochsStraightEqualOnePlusResumedOne()
     {
-        using var data = MnistFolder.Load(Device, SyntheticIdx.Folder(12, 4));
+        var data = MnistFolder.Load(SyntheticIdx.Folder(12, 4));
         var checkpoint = Path.Combine(Directory.CreateTempSubdirectory("qsparse-resume-").FullName, "run.safetensors");
 
         using var straight = new Trainer(Device, options, data);
@@ -56,7 +56,7 @@ public class HostResumeTests(string kind) : DeviceTest(kind)
             Mode = TrainMode.QuantizePrune, Order = QsparseOrder.QuantizeFirst, FuseBn = true, Window = 3, BatchSize = 2, LimitTrain = 4,
         };
         const int epochs = 6;
-        using var data = MnistFolder.Load(Device, SyntheticIdx.Folder(6, 4));
+        var data = MnistFolder.Load(SyntheticIdx.Folder(6, 4));
         var checkpoint = Path.Combine(Directory.CreateTempSubdirectory("qsparse-resume-").FullName, "run.safetensors");
 
         using var straight = new Trainer(Device, qsparse, data);
@@ -110,7 +110,7 @@ public class HostResumeTests(string kind) : DeviceTest(kind)
     [Test]
     public void ResumingWithOtherFlagsIsAnErrorNamingThem()
     {
-        using var data = MnistFolder.Load(Device, SyntheticIdx.Folder(8, 2));
+        var data = MnistFolder.Load(SyntheticIdx.Folder(8, 2));
         var checkpoint = Path.Combine(Directory.CreateTempSubdirectory("qsparse-resume-").FullName, "run.safetensors");
         using (var first = new Trainer(Device, options, data))
             first.Save(checkpoint);

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using QSparse.Host.Data;
+using QSparse.Nn.Data;
 using QSparse.Host.Reporting;
 using QSparse.Host.Training;
 
@@ -24,8 +24,8 @@ static class EvalCommand
                 throw new ArgumentException("--batch-size must be at least 1");
             using var dev = Device.Open(parse.GetValue(device));
             var (model, _) = TrainedModel.Load(dev, parse.GetValue(checkpoint)!);
-            using var folder = MnistFolder.Load(dev, parse.GetValue(data)!, parse.GetValue(dataset)!);
-            var result = Evaluation.Run(model, folder.Test, parse.GetValue(batchSize));
+            var folder = MnistFolder.Load(parse.GetValue(data)!, parse.GetValue(dataset)!);
+            var result = Evaluation.Run(model, Transform.Images(folder.Test, folder.Normalization), parse.GetValue(batchSize));
             Console.WriteLine(ResultLine.Format(result, clock.Elapsed.TotalSeconds));
             return 0;
         });

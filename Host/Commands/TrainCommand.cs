@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using QSparse.Host.Data;
+using QSparse.Nn.Data;
 using QSparse.Host.Reporting;
 using QSparse.Host.Training;
 
@@ -81,7 +81,7 @@ static class TrainCommand
     {
         var clock = Stopwatch.StartNew();
         using var device = Device.Open(deviceName);
-        using var data = MnistFolder.Load(device, folder, dataset);
+        var data = MnistFolder.Load(folder, dataset);
         using var trainer = new Trainer(device, options, data);
         if (resume != null)
             trainer.Resume(resume);

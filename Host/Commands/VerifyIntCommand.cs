@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using QSparse.Host.Data;
+using QSparse.Nn.Data;
 using QSparse.Host.Training;
 using QSparse.Host.Verification;
 
@@ -29,14 +29,14 @@ public static class VerifyIntCommand
             if (parse.GetValue(images) < 1)
                 throw new ArgumentException("--images must be at least 1");
             using var dev = Device.Open(parse.GetValue(device));
-            using var folder = MnistFolder.Load(dev, parse.GetValue(data)!, parse.GetValue(dataset)!);
-            return Run(dev, parse.GetValue(checkpoint)!, folder.Test, parse.GetValue(images));
+            var folder = MnistFolder.Load(parse.GetValue(data)!, parse.GetValue(dataset)!);
+            return Run(dev, parse.GetValue(checkpoint)!, Transform.Images(folder.Test, folder.Normalization), parse.GetValue(images));
         });
         return command;
     }
 
-    /// <summary>Replays the first <paramref name="count"/> images of <paramref name="test"/>, prints the table; 0 when every checked difference is 0, else 1.</summary>
-    public static int Run(Device device, string path, ImageDataset test, int count)
+    /// <summary>Replays the first <paramref name="count"/> images of <paramref name="test"/> (normalised), prints the table; 0 when every checked difference is 0, else 1.</summary>
+    public static int Run(Device device, string path, IDataset<LabeledImage> test, int count)
     {
         var checkpoint = CheckpointFile.Read(path);
         var (net, config) = TrainedModel.Load(device, checkpoint);
@@ -45,7 +45,7 @@ public static class VerifyIntCommand
         var state = checkpoint.Entries;
         count = Math.Min(count, test.Count);
         using var scope = new TensorScope();
-        var (x, _) = test.Batch(Enumerable.Range(0, count).ToArray());
+        var x = Batch.ToDevice(device, [.. Enumerable.Range(0, count).Select(i => test[i].Image)]);
         Console.WriteLine($"{path}: {count} test images replayed in integer arithmetic{(net.BatchNormFolded ? "" : " (BatchNorm not folded: accumulations only)")}");
         return Report(IntegerReplay.Run(net, state, x));
     }

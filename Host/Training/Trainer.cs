@@ -1,4 +1,4 @@
-using QSparse.Host.Data;
+using QSparse.Nn.Data;
 using QSparse.Scheduling;
 
 namespace QSparse.Host.Training;
@@ -13,7 +13,9 @@ namespace QSparse.Host.Training;
 public sealed class Trainer : IDisposable
 {
     readonly TrainOptions options;
-    readonly MnistFolder data;
+    readonly Device device;
+    readonly DataLoader<LabeledImage> train;
+    readonly IDataset<LabeledImage> test;
     readonly Generator generator;
     readonly Adadelta optimizer;
     readonly StepLR schedule;
@@ -26,10 +28,12 @@ public sealed class Trainer : IDisposable
         if (options.LimitTrain is < 1 || options.LimitTest is < 1)
             throw new ArgumentException("--limit-train and --limit-test must be at least 1");
         this.options = options;
-        this.data = data;
+        this.device = device;
         TrainCount = Math.Min(options.LimitTrain ?? data.Train.Count, data.Train.Count);
         if (TrainCount == 0)
             throw new InvalidDataException("the training set is empty");
+        train = new DataLoader<LabeledImage>(Transform.Images(data.Train, data.Normalization), options.BatchSize, seed: options.Seed, limit: TrainCount);
+        test = Transform.Images(data.Test, data.Normalization);
         Config = new NetworkConfig(options.Mode, options.Prune, options.Order, options.Window, options.FuseBn,
             (TrainCount + options.BatchSize - 1) / options.BatchSize);
         generator = new Generator(options.Seed);
@@ -90,17 +94,17 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public void TrainEpoch(Action<long, double> onStep)
     {
-        var order = BatchOrder.Permutation(options.Seed, Epoch, data.Train.Count);
         optimizer.Lr = schedule.Lr;
         Model.Train();
         var pending = new List<(long Step, Tensor Loss)>();
-        for (int start = 0; start < TrainCount; start += options.BatchSize)
+        foreach (var batch in train.Epoch(Epoch))
         {
             if (Config.FuseBn && Step >= Model.FoldStep)
                 Model.FoldBatchNorm();
             using (new TensorScope())
             {
-                var (x, y) = data.Train.Batch(order[start..Math.Min(start + options.BatchSize, TrainCount)]);
+                var x = Batch.ToDevice(device, [.. batch.Select(e => e.Image)]);
+                var y = Batch.Labels(device, batch);
                 pending.Add((Step + 1, TrainingStep.Run(Model, optimizer, x, y).Clone().DetachFromScope()));
             }
             Step++;
@@ -127,7 +131,7 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>Evaluates on the test set: the first <see cref="TrainOptions.LimitTest"/> examples unless <paramref name="full"/>.</summary>
-    public Evaluation Evaluate(bool full) => Evaluation.Run(Model, data.Test, options.EvalBatchSize, full ? null : options.LimitTest);
+    public Evaluation Evaluate(bool full) => Evaluation.Run(Model, test, options.EvalBatchSize, full ? null : options.LimitTest);
 
     /// <summary>Writes the checkpoint (atomically: a failure leaves an existing file as it was).</summary>
     public void Save(string path) => Checkpoint.Save(path, Model, optimizer, Config.ToExtras().Concat(
