@@ -29,11 +29,11 @@ public class EspcnTests(string kind) : DeviceTest(kind)
         var x2 = new Espcn(Device, new Generator(1), scale: 2);
         Assert.That(x2.Parameters().Sum(p => p.Numel), Is.EqualTo(21284));
         Assert.That(new Espcn(Device, new Generator(1), scale: 3).Parameters().Sum(p => p.Numel), Is.EqualTo(22729));
-        var state = x2.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToArray<float>());
+        var state = x2.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.ToArray<float>());
         // Upstream: N(0, sqrt(2 / (out·kh·kw))) but N(0, 0.001) for the convolution with 32 inputs; zero biases.
-        Assert.That(Std(state["first_part.0.weight"]), Is.EqualTo(Math.Sqrt(2.0 / (64 * 25))).Within(8).Percent);
-        Assert.That(Std(state["first_part.3.weight"]), Is.EqualTo(Math.Sqrt(2.0 / (32 * 9))).Within(3).Percent);
-        Assert.That(Std(state["last_part.0.weight"]), Is.EqualTo(0.001).Within(15).Percent);
+        Assert.That(Stats.Std(state["first_part.0.weight"]), Is.EqualTo(Math.Sqrt(2.0 / (64 * 25))).Within(8).Percent);
+        Assert.That(Stats.Std(state["first_part.3.weight"]), Is.EqualTo(Math.Sqrt(2.0 / (32 * 9))).Within(3).Percent);
+        Assert.That(Stats.Std(state["last_part.0.weight"]), Is.EqualTo(0.001).Within(15).Percent);
         foreach (var bias in new[] { "first_part.0.bias", "first_part.3.bias", "last_part.0.bias" })
             Assert.That(state[bias], Has.All.Zero, bias);
     }
@@ -120,11 +120,5 @@ public class EspcnTests(string kind) : DeviceTest(kind)
         var y = model.Call(Tensor.Rand(Device, [1, 1, 8, 8], new Generator(5)));
         Assert.That(y.Shape, Is.EqualTo(new[] { 1, 1, 16, 16 }));
         Assert.That(y.ToArray<float>(), Has.All.Matches<float>(float.IsFinite));
-    }
-
-    static double Std(float[] v)
-    {
-        double mean = v.Average(f => (double)f);
-        return Math.Sqrt(v.Sum(f => (f - mean) * (f - mean)) / v.Length);
     }
 }
