@@ -42,7 +42,8 @@ public sealed class PatchDiscriminator : Module
         {
             int previous = mult;
             mult = 1 << Math.Min(n, 3); // min(2^n, 8)
-            sequence.Add(new Conv2d(filters * previous, filters * mult, 4, stride: n < layers ? 2 : 1, padding: 1, bias: bias, device: Device, generator: generator));
+            sequence.Add(new Conv2d(filters * previous, filters * mult, 4, stride: n < layers ? 2 : 1, padding: 1, bias: bias,
+                device: Device, generator: generator));
             sequence.Add(Pix2PixLayers.Norm(norm, filters * mult, Device));
             sequence.Add(new LeakyReLU(0.2, Device));
         }

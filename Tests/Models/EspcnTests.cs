@@ -1,4 +1,5 @@
 using QSparse.Nn;
+using static QSparse.Tests.StateKeys;
 
 namespace QSparse.Tests;
 
@@ -48,13 +49,13 @@ public class EspcnTests(string kind) : DeviceTest(kind)
         {
             "first_part.0.weight", "first_part.0.bias", "first_part.3.weight", "first_part.3.bias", "last_part.0.weight", "last_part.0.bias",
         }));
-        string[] Q(string path) => [$"{path}.decimal", $"{path}._n_updates", $"{path}.bits", $"{path}._quantized"];
-        string[] P(string path) => [$"{path}.mask", $"{path}._n_updates", $"{path}._cur_sparsity"];
         string[] expected =
         [
-            .. Q("qin"), "first_part.0.weight", "first_part.0.bias", .. Q("first_part.0.quantize"), .. Q("first_part.2"),
-            "first_part.3.weight", "first_part.3.bias", .. P("first_part.3.prune"), .. Q("first_part.3.quantize"), .. P("first_part.4"),
-            .. Q("first_part.6"), "last_part.0.weight", "last_part.0.bias", .. Q("last_part.0.quantize"),
+            .. QuantizerKeys("qin"), "first_part.0.weight", "first_part.0.bias", .. QuantizerKeys("first_part.0.quantize"),
+            .. QuantizerKeys("first_part.2"),
+            "first_part.3.weight", "first_part.3.bias", .. PrunerKeys("first_part.3.prune"), .. QuantizerKeys("first_part.3.quantize"),
+            .. PrunerKeys("first_part.4"), .. QuantizerKeys("first_part.6"),
+            "last_part.0.weight", "last_part.0.bias", .. QuantizerKeys("last_part.0.quantize"),
         ];
         Assert.That(expected, Has.Length.EqualTo(36));
         Assert.That(Keys(QuantizePrune), Is.EqualTo(expected));

@@ -1,4 +1,5 @@
 using QSparse.Nn;
+using static QSparse.Tests.StateKeys;
 
 namespace QSparse.Tests;
 
@@ -47,10 +48,10 @@ public class PatchDiscriminatorTests(string kind) : DeviceTest(kind)
     {
         using var log = new CapturingLogger();
         string[] Keys(QsparsePlan? plan) => new PatchDiscriminator(Device, new Generator(1), plan, filters: 2).StateDict().Select(kv => kv.Key).ToArray();
-        string[] Bn(int i) => [$"model.{i}.weight", $"model.{i}.bias", $"model.{i}.running_mean", $"model.{i}.running_var", $"model.{i}.num_batches_tracked"];
         string[] expected =
         [
-            "model.0.weight", "model.0.bias", "model.2.weight", .. Bn(3), "model.5.weight", .. Bn(6), "model.8.weight", .. Bn(9),
+            "model.0.weight", "model.0.bias", "model.2.weight", .. BatchNormKeys("model.3"), "model.5.weight", .. BatchNormKeys("model.6"),
+            "model.8.weight", .. BatchNormKeys("model.9"),
             "model.11.weight", "model.11.bias",
         ];
         Assert.That(Keys(null), Is.EqualTo(expected));

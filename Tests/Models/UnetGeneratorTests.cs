@@ -1,4 +1,5 @@
 using QSparse.Nn;
+using static QSparse.Tests.StateKeys;
 
 namespace QSparse.Tests;
 
@@ -39,7 +40,8 @@ public class UnetGeneratorTests(string kind) : DeviceTest(kind)
         var g = new UnetGenerator(Device, new Generator(1));
         Assert.That(g.Parameters().Sum(p => p.Numel), Is.EqualTo(16653057));
         var parameters = g.NamedParameters().ToList();
-        float[] Values(Func<string, Tensor, bool> which) => parameters.Where(p => which(p.Name, p.Parameter)).SelectMany(p => p.Parameter.ToArray<float>()).ToArray();
+        float[] Values(Func<string, Tensor, bool> which) =>
+            parameters.Where(p => which(p.Name, p.Parameter)).SelectMany(p => p.Parameter.ToArray<float>()).ToArray();
         var convWeights = Values((_, t) => t.Rank == 4);
         Assert.That(Stats.Std(convWeights), Is.EqualTo(0.02).Within(0.5).Percent);
         Assert.That(Stats.Mean(convWeights), Is.EqualTo(0).Within(1e-4));
@@ -56,27 +58,28 @@ public class UnetGeneratorTests(string kind) : DeviceTest(kind)
         using var log = new CapturingLogger();
         string[] Keys(QsparsePlan? plan, NormKind norm = NormKind.Batch) =>
             new UnetGenerator(Device, new Generator(1), plan, filters: 2, norm: norm).StateDict().Select(kv => kv.Key).ToArray();
-        string[] Q(string path) => [$"{path}.decimal", $"{path}._n_updates", $"{path}.bits", $"{path}._quantized"];
-        string[] P(string path) => [$"{path}.mask", $"{path}._n_updates", $"{path}._cur_sparsity"];
-        string[] Bn(string path) => [$"{path}.weight", $"{path}.bias", $"{path}.running_mean", $"{path}.running_var", $"{path}.num_batches_tracked"];
         const string second = "model.model.4";
         // One intermediate level's own keys, without its inner levels' (model.5): in float its two weights and BatchNorms, 12 of
         // the 8 + 3·12 + 7 = 51 (outermost: down weight, BN, up weight and bias; innermost: two weights and a BN).
         string[] Own(string[] keys) => keys.Where(k => k.StartsWith(second + ".") && !k.StartsWith(second + ".model.5.")).ToArray();
         var flt = Keys(null);
         Assert.That((flt.Length, flt[0], flt[^1]), Is.EqualTo((51, "model.model.1.weight", "model.model.6.bias")));
-        Assert.That(Own(flt), Is.EqualTo((string[])[$"{second}.model.1.weight", .. Bn($"{second}.model.2"), $"{second}.model.7.weight", .. Bn($"{second}.model.8")]));
+        Assert.That(Own(flt), Is.EqualTo((string[])
+            [$"{second}.model.1.weight", .. BatchNormKeys($"{second}.model.2"), $"{second}.model.7.weight", .. BatchNormKeys($"{second}.model.8")]));
         // Quantize + prune: qin 4; outermost 28 (qout, 0, 1.quantize, 3 and 6.quantize, up bias); each intermediate level
         // 40 (below); innermost 23 (qout, 1.quantize, 2, 4.quantize; down and up weights, BN): 4 + 28 + 3·40 + 23 = 175.
         var both = Keys(QuantizePrune);
         Assert.That((both.Length, both[0], both[^1]), Is.EqualTo((175, "qin.decimal", "model.model.6.quantize._quantized")));
         Assert.That(Own(both), Is.EqualTo((string[])
         [
-            .. Q($"{second}.qout"), $"{second}.model.1.weight", .. P($"{second}.model.1.prune"), .. Q($"{second}.model.1.quantize"),
-            .. Bn($"{second}.model.2"), .. P($"{second}.model.3"), .. Q($"{second}.model.4"),
-            $"{second}.model.7.weight", .. P($"{second}.model.7.prune"), .. Q($"{second}.model.7.quantize"), .. Bn($"{second}.model.8"), .. P($"{second}.model.9"),
+            .. QuantizerKeys($"{second}.qout"),
+            $"{second}.model.1.weight", .. PrunerKeys($"{second}.model.1.prune"), .. QuantizerKeys($"{second}.model.1.quantize"),
+            .. BatchNormKeys($"{second}.model.2"), .. PrunerKeys($"{second}.model.3"), .. QuantizerKeys($"{second}.model.4"),
+            $"{second}.model.7.weight", .. PrunerKeys($"{second}.model.7.prune"), .. QuantizerKeys($"{second}.model.7.quantize"),
+            .. BatchNormKeys($"{second}.model.8"), .. PrunerKeys($"{second}.model.9"),
         ]));
-        Assert.That(both[..8], Is.EqualTo((string[])[.. Q("qin"), .. Q("model.qout")]), "upstream's outermost qout, never called, keeps its keys");
+        Assert.That(both[..8], Is.EqualTo((string[])[.. QuantizerKeys("qin"), .. QuantizerKeys("model.qout")]),
+            "upstream's outermost qout, never called, keeps its keys");
         // Instance norm (no affine, no running statistics): no norm keys, a bias on every convolution: 2 + 2 per level.
         Assert.That(Own(Keys(null, NormKind.Instance)), Is.EqualTo(new[]
             { $"{second}.model.1.weight", $"{second}.model.1.bias", $"{second}.model.7.weight", $"{second}.model.7.bias" }));
