@@ -60,6 +60,10 @@ public class EspcnTests(string kind) : DeviceTest(kind)
         Assert.That(expected, Has.Length.EqualTo(36));
         Assert.That(Keys(QuantizePrune), Is.EqualTo(expected));
         Assert.That(Keys(QuantizePrune with { PruneFeatures = false }), Is.EqualTo(expected.Where(k => !k.StartsWith("first_part.4."))));
+        // OutputOf names exactly the activation operators (the QSPARSE layers outside a layer's parameter transforms).
+        var activationOperators = new Espcn(Device, new Generator(1), QuantizePrune).NamedModules()
+            .Where(m => m.Module is QSparseLayer && !m.Name.EndsWith(".quantize") && !m.Name.EndsWith(".prune")).Select(m => m.Name);
+        Assert.That(activationOperators, Is.EquivalentTo(Espcn.OutputOf.Keys));
     }
 
     [Test]

@@ -167,5 +167,13 @@ public class UnetGeneratorTests(string kind) : DeviceTest(kind)
         // Pruners: the intermediate levels' 1.prune, 3, 7.prune and 9.
         Assert.That(QsparseEvents.AssertAllHappened(netG, "model.qout"), Is.EqualTo((1 + 4 + 3 * 4 + 4, 3 * 4)));
         Assert.That(netD.NamedModules().Any(m => m.Module is QSparseLayer), Is.False);
+
+        // The trained state (the idle qout's placeholders included) loads strictly into a fresh generator, which then evaluates alike.
+        var state = netG.StateDict().ToDictionary(kv => kv.Key, kv => HostTensor.From(kv.Value));
+        var loaded = new UnetGenerator(Device, new Generator(9), plan, filters: 2);
+        loaded.LoadStateDict(state);
+        netG.Eval();
+        loaded.Eval();
+        Assert.That(loaded.Call(realA).ToArray<float>(), Is.EqualTo(netG.Call(realA).ToArray<float>()));
     }
 }
