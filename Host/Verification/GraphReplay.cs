@@ -40,8 +40,9 @@ sealed class GraphReplay(ModelTrace trace, IReadOnlyDictionary<string, HostTenso
             case PruneLayer:
                 return Pointwise(x, v => Prune(call, v));
             case Conv2d or Linear:
-                var (check, output) = LayerReplay.Run(call, trace, Need(x, call), state);
-                Row(call, check);
+                var input = Need(x, call);
+                var (check, output) = LayerReplay.Run(call, trace, input, state);
+                Row(call, check with { Notes = [.. input.Notes, .. check.Notes] });
                 return output;
             case BatchNorm when x is IntegerValue:
                 return new FloatValue(FloatKind.BatchNorm, $"the float output of {call.Describe()} (not folded into the layer before it: FuseBn, --fuse-bn)",

@@ -11,7 +11,7 @@ abstract record ReplayValue;
 /// </summary>
 sealed record IntegerValue(long[] Data, int[] Shape, int Decimal, bool Quantized, long[]? Exact = null, string? Rounding = null) : ReplayValue
 {
-    /// <summary>What the ops that made these values did worth reporting (alignments); the next quantizer's check lists them.</summary>
+    /// <summary>What the ops that made these values did worth reporting (alignments); the next layer's or quantizer's check lists them.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
     /// <summary>The same function applied to the values and to the exact values.</summary>
