@@ -39,7 +39,7 @@ sealed class GraphReplay(ModelTrace trace, IReadOnlyDictionary<string, HostTenso
                 return Quantize(call, x);
             case PruneLayer:
                 return Pointwise(x, v => Prune(call, v));
-            case Conv2d or Linear:
+            case Conv2d or Linear or ConvTranspose2d:
                 var input = Need(x, call);
                 var (check, output) = LayerReplay.Run(call, trace, input, state);
                 Row(call, check with { Notes = [.. input.Notes, .. check.Notes] });
@@ -73,8 +73,6 @@ sealed class GraphReplay(ModelTrace trace, IReadOnlyDictionary<string, HostTenso
                 return x;
             case Tanh or Sigmoid:
                 return Unreplayable(call, [x], $"the {call.Module.TypeName.ToLowerInvariant()} of a fixed-point value is not one");
-            case ConvTranspose2d:
-                return Unreplayable(call, [x], "transposed convolutions are not replayed");
             default:
                 return Unreplayable(call, [x], null);
         }

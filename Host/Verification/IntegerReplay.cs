@@ -7,7 +7,7 @@ namespace QSparse.Host.Verification;
 /// data-flow graph: layer calls and the functional ops between them); the values (weights, decimals, masks)
 /// from the state dict. Every value is integers t standing for t·2^-d with one decimal d:
 /// <list type="bullet">
-/// <item>Conv2d (any stride, padding, dilation, groups, rectangular) and Linear on [N, in]: int8 weights
+/// <item>Conv2d and ConvTranspose2d (any stride, padding, dilation, output padding, groups, rectangular) and Linear on [N, in]: int8 weights
 /// (truncated, clamped, masked as the quantizers do); products aligned to the accumulator's decimal d_in + max d_w
 /// (channel-wise weight decimals shift left by max d_w − d_w[c]); bias (bias_bits at its own decimals) and
 /// accumulator aligned by shifting to the finer of the two, rounded where float32 rounds that sum;</item>
@@ -23,7 +23,7 @@ namespace QSparse.Host.Verification;
 /// </list>
 /// With an unfolded BatchNorm between a layer and its output quantizer only the layer's accumulation is checked,
 /// and the replay restarts from the float pipeline's quantized output. Anything else (Tanh, Sigmoid, a LeakyReLU
-/// of slope 0.2, a functional Mul, ConvTranspose2d, an operand that is not integers) has no integer form: on a
+/// of slope 0.2, a functional Mul, an operand that is not integers) has no integer form: on a
 /// layer's unquantized output it is the float head (log-softmax on logits, a generator's tanh), not replayed;
 /// where integers are needed after it, or elsewhere, it is an error naming the module or op and why.
 /// </summary>
@@ -32,7 +32,7 @@ public static class IntegerReplay
     /// <summary>
     /// Runs <paramref name="net"/> (whose state is <paramref name="state"/>) on <paramref name="images"/> in
     /// evaluation mode and replays it in integers; one <see cref="LayerCheck"/> for the input quantizer, one per
-    /// Conv2d or Linear layer (its accumulation, and its output quantizer when one follows it directly), and one
+    /// Conv2d, ConvTranspose2d or Linear layer (its accumulation, and its output quantizer when one follows it directly), and one
     /// per quantizer that follows no layer directly (after an add or a ReLU), named by module path (qin, conv1,
     /// conv2, fc1, fc2 for the seed network), in the order they ran.
     /// </summary>

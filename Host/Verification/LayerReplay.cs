@@ -1,7 +1,7 @@
 namespace QSparse.Host.Verification;
 
 /// <summary>
-/// One Conv2d or Linear in integers: int8 weights (truncated, clamped, masked as the quantizers do) aligned to
+/// One Conv2d, ConvTranspose2d or Linear in integers: int8 weights (truncated, clamped, masked as the quantizers do) aligned to
 /// max d_w, the exact accumulation at d_in + max d_w, and the bias aligned with it at the finer decimal, rounded
 /// where float32 rounds that sum. Its output is the accumulation: an output quantizer, if any, is a later step.
 /// </summary>

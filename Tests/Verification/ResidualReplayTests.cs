@@ -9,8 +9,8 @@ namespace QSparse.Tests;
 /// ResNet (resnet_small's residual blocks: identity and 1×1-convolution shortcuts) converted with pruned and
 /// quantized ReLUs and a quantized input, its BatchNorms folded, trained with SGD past every quantizer's
 /// timeout and every pruning step, replays with zero difference; so does a concatenation of two branches
-/// quantized at different decimals, and a network of pixel shuffles, power-of-two average pooling and a
-/// LeakyReLU of slope 1/4.
+/// quantized at different decimals, a network of pixel shuffles, power-of-two average pooling and a
+/// LeakyReLU of slope 1/4, and a grouped, strided transposed convolution.
 /// </summary>
 public class ResidualReplayTests(string kind) : DeviceTest(kind)
 {
@@ -192,6 +192,26 @@ public class ResidualReplayTests(string kind) : DeviceTest(kind)
         }));
         foreach (var c in checks)
             Assert.That((c.AccumulationDiff ?? 0, c.OutputDiff ?? 0), Is.EqualTo((0.0, 0.0)), c.Layer);
+    }
+
+    [Test]
+    public void AGroupedStridedTransposedConvolutionReplaysExactly()
+    {
+        using var log = new CapturingLogger();
+        var g = new Generator(51);
+        var net = new Sequential(
+            ("qin", Activations()),
+            ("conv", Quantize(new Conv2d(1, 2, 3, padding: 1, device: Device, generator: g), bits: 8, timeout: 1, biasBits: 16)),
+            ("q1", Activations()),
+            ("up", Quantize(new ConvTranspose2d(2, 4, (3, 2), stride: 2, padding: (1, 0), outputPadding: (1, 0), groups: 2, device: Device, generator: g),
+                bits: 8, timeout: 1, biasBits: 16)),
+            ("q2", Activations()));
+        var x = Tensor.Rand(Device, [2, 1, 3, 5], g, -1, 1);
+        var checks = IntegerReplay.Run(net, ReplayFixture.Forwards(net, x), x);
+        // (3 − 1)·2 − 2 + 3 + 1 = 6 rows, (5 − 1)·2 + 2 = 10 columns.
+        Assert.That(checks.Select(c => (c.Layer, c.Elements)), Is.EqualTo(new[] { ("qin", 2L * 3 * 5), ("conv", 2L * 2 * 3 * 5), ("up", 2L * 4 * 6 * 10) }));
+        foreach (var c in checks)
+            Assert.That((c.AccumulationDiff ?? 0, c.OutputDiff), Is.EqualTo((0.0, (double?)0.0)), c.Layer);
     }
 
     static void Train(Module net, Tensor x, Tensor y, int steps)
