@@ -127,7 +127,8 @@ sealed class GraphReplay(ModelTrace trace, IReadOnlyDictionary<string, HostTenso
                 var (d0, bits0) = QuantizerState.ActivationQuantizer(state, path) ?? throw new InvalidOperationException(
                     "the checkpoint has no input quantizer: verify-int needs a network trained with --mode quantize or quantize+prune");
                 // NOTE: the quantizer multiplies by 2^d in float32 (exact) and truncates toward zero, as the cast does.
-                var data = trace.Input.Output!.AsFloats().Select(v => FixedPoint.Clamp((long)MathF.Truncate(MathF.ScaleB(v, d0)), bits0)).ToArray();
+                // What it reads: the model's input, or what reshapes (a Flatten) or pruners made of it.
+                var data = call.Source!.Output!.AsFloats().Select(v => FixedPoint.Clamp((long)MathF.Truncate(MathF.ScaleB(v, d0)), bits0)).ToArray();
                 Row(call, new LayerCheck(path, data.Length, null, MaxDiff(data, d0, reference), []));
                 return new IntegerValue(data, call.OutputShape, d0, Quantized: true);
             }

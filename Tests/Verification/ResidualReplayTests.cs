@@ -214,6 +214,24 @@ public class ResidualReplayTests(string kind) : DeviceTest(kind)
             Assert.That((c.AccumulationDiff ?? 0, c.OutputDiff), Is.EqualTo((0.0, (double?)0.0)), c.Layer);
     }
 
+    [Test]
+    public void AnInputFlattenedBeforeItsQuantizerReplaysExactly()
+    {
+        using var log = new CapturingLogger();
+        var g = new Generator(61);
+        var net = new Sequential(
+            ("flat", new Flatten(device: Device)),
+            ("qin", Activations()),
+            ("fc", Quantize(new Linear(12, 3, device: Device, generator: g), bits: 8, channelwise: -1, timeout: 1, biasBits: 16)),
+            ("q", Activations()));
+        var x = Tensor.Rand(Device, [2, 1, 3, 4], g, -1, 1);
+        var checks = IntegerReplay.Run(net, ReplayFixture.Forwards(net, x), x);
+        Assert.That(checks.Select(c => (c.Layer, c.Elements, c.AccumulationDiff ?? 0, c.OutputDiff)), Is.EqualTo(new[]
+        {
+            ("qin", 2L * 12, 0.0, (double?)0.0), ("fc", 2L * 3, 0.0, 0.0),
+        }));
+    }
+
     static void Train(Module net, Tensor x, Tensor y, int steps)
     {
         net.Train();
