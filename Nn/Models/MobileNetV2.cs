@@ -29,7 +29,7 @@ public sealed class MobileNetV2 : Module
     /// <summary>
     /// The network for <paramref name="plan"/> (default: full precision), initialised from <paramref name="generator"/>
     /// in PyTorch's construction order with PyTorch's default initialisation. <paramref name="widthMultiplier"/> is the
-    /// paper's α: every channel count c becomes max(1, round(α·c)), except the last convolution's 1280, which only grows
+    /// paper's α: every channel count c becomes max(1, round(α·c)) (halves away from zero), except the last convolution's 1280, which only grows
     /// (the paper's rule); 1 is upstream's network.
     /// </summary>
     public MobileNetV2(Device? device = null, Generator? generator = null, QsparsePlan? plan = null, int inChannels = 3,
@@ -39,7 +39,7 @@ public sealed class MobileNetV2 : Module
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 1);
         if (!(widthMultiplier > 0) || double.IsInfinity(widthMultiplier))
             throw new ArgumentOutOfRangeException(nameof(widthMultiplier), widthMultiplier, "widthMultiplier must be positive and finite");
-        int Width(int c) => Math.Max(1, (int)Math.Round(widthMultiplier * c));
+        int Width(int c) => Math.Max(1, (int)Math.Round(widthMultiplier * c, MidpointRounding.AwayFromZero));
         var ops = new CifarQsparse(plan);
         Module? Optional(string name, Module? m) => m is null ? null : RegisterModule(name, m);
         int stem = Width(32), head = Math.Max(1280, Width(1280));

@@ -1,4 +1,5 @@
 using QSparse.Nn;
+using static QSparse.Tests.ModelKeys;
 
 namespace QSparse.Tests;
 
@@ -6,24 +7,15 @@ namespace QSparse.Tests;
 public class ResNetTests(string kind) : DeviceTest(kind)
 {
     static readonly QsparsePlan Both = new(Quantize: true, PruneWeights: true, PruneFeatures: true);
-    static readonly string[] Bn = ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"];
-    static readonly string[] Prune = ["prune.mask", "prune._n_updates", "prune._cur_sparsity"];
-    static readonly string[] Quantize = ["quantize.decimal", "quantize._n_updates", "quantize.bits", "quantize._quantized"];
-
-    static string[] Keys(Module m) => m.StateDict().Select(kv => kv.Key).ToArray();
-
-    static string[] Under(string prefix, params string[] keys) => keys.Select(k => $"{prefix}.{k}").ToArray();
 
     /// <summary>The keys of a block under <paramref name="block"/>, in order: those of conv1, bn1, conv2, bn2, the projection when there is one.</summary>
     static string[] BlockKeys(string block, bool projection, bool qsparse)
     {
-        string[] conv = qsparse ? ["weight", .. Prune, .. Quantize] : ["weight"];
-        string[] pq = qsparse ? ["mask", "_n_updates", "_cur_sparsity"] : [];
-        string[] qq = qsparse ? ["decimal", "_n_updates", "bits", "_quantized"] : [];
-        return [.. Under($"{block}.conv1", conv), .. Under($"{block}.bn1", Bn), .. Under($"{block}.p1", pq), .. Under($"{block}.q1", qq),
+        string[] conv = Conv(qsparse), pruner = qsparse ? Pruner : [], quantizer = qsparse ? Quantizer : [];
+        return [.. Under($"{block}.conv1", conv), .. Under($"{block}.bn1", Bn), .. Under($"{block}.p1", pruner), .. Under($"{block}.q1", quantizer),
             .. Under($"{block}.conv2", conv), .. Under($"{block}.bn2", Bn),
             .. projection ? Under($"{block}.shortcut.0", conv).Concat(Under($"{block}.shortcut.1", Bn)) : [],
-            .. Under($"{block}.p2", pq), .. Under($"{block}.q2", qq)];
+            .. Under($"{block}.p2", pruner), .. Under($"{block}.q2", quantizer)];
     }
 
     [Test]
@@ -66,7 +58,7 @@ public class ResNetTests(string kind) : DeviceTest(kind)
     [Test]
     public void FloatStateDictKeysArePyTorchs()
     {
-        var keys = Keys(ResNet.ResNet20(Device));
+        var keys = Of(ResNet.ResNet20(Device));
         // 6 stem keys, 12 per block × 9, 6 per projection × 2, 2 linear.
         Assert.That((keys.Length, keys[0], keys[^1]), Is.EqualTo((128, "conv1.weight", "linear.bias")));
         Assert.That(keys[..6], Is.EqualTo(new[] { "conv1.weight" }.Concat(Under("bn1", Bn))));
@@ -74,7 +66,7 @@ public class ResNetTests(string kind) : DeviceTest(kind)
         Assert.That(keys.Where(k => k.StartsWith("layer2.0.")), Is.EqualTo(BlockKeys("layer2.0", true, false)));
         Assert.That(keys.Select(k => k.Split('.')[0]).Distinct(), Is.EqualTo(new[] { "conv1", "bn1", "layer1", "layer2", "layer3", "linear" }));
 
-        keys = Keys(ResNet.ResNet18(Device));
+        keys = Of(ResNet.ResNet18(Device));
         // 6 + 12 × 8 + 6 × 3 + 2.
         Assert.That((keys.Length, keys[0], keys[^1]), Is.EqualTo((122, "conv1.weight", "linear.bias")));
         Assert.That(keys.Where(k => k.StartsWith("layer4.0.")), Is.EqualTo(BlockKeys("layer4.0", true, false)));
@@ -85,16 +77,16 @@ public class ResNetTests(string kind) : DeviceTest(kind)
     public void QuantizePruneStateDictKeysAreTheConvertedReferences()
     {
         using var log = new CapturingLogger();
-        var keys = Keys(ResNet.ResNet20(Device, plan: Both));
+        var keys = Of(ResNet.ResNet20(Device, plan: Both));
         // Float 128 + qin 4 + conv1.quantize 4 + p1 3 + q1 4 + 28 per block × 9 + 7 per projection conv × 2 + q2 4 + linear.quantize 4.
         Assert.That((keys.Length, keys[0], keys[^1]), Is.EqualTo((417, "qin.decimal", "linear.quantize._quantized")));
-        Assert.That(keys[..21], Is.EqualTo(Under("qin", "decimal", "_n_updates", "bits", "_quantized")
-            .Concat(["conv1.weight", .. Under("conv1", Quantize), .. Under("bn1", Bn)])
-            .Concat(Under("p1", "mask", "_n_updates", "_cur_sparsity")).Concat(Under("q1", "decimal", "_n_updates", "bits", "_quantized"))));
+        Assert.That(keys[..21], Is.EqualTo(Under("qin", Quantizer)
+            .Concat(["conv1.weight", .. Under("conv1.quantize", Quantizer), .. Under("bn1", Bn)])
+            .Concat(Under("p1", Pruner)).Concat(Under("q1", Quantizer))));
         Assert.That(keys.Where(k => k.StartsWith("layer1.2.")), Is.EqualTo(BlockKeys("layer1.2", false, true)));
         Assert.That(keys.Where(k => k.StartsWith("layer3.0.")), Is.EqualTo(BlockKeys("layer3.0", true, true)));
-        Assert.That(keys[^10..], Is.EqualTo(Under("q2", "decimal", "_n_updates", "bits", "_quantized")
-            .Concat(["linear.weight", "linear.bias", .. Under("linear", Quantize)])));
+        Assert.That(keys[^10..], Is.EqualTo(Under("q2", Quantizer)
+            .Concat(["linear.weight", "linear.bias", .. Under("linear.quantize", Quantizer)])));
         Assert.That(keys.Where(k => k.Contains("_bias")), Is.Empty, "biases stay in full precision, as upstream");
     }
 
