@@ -5,7 +5,8 @@ namespace QSparse.Nn;
 /// from kuangliu/pytorch-cifar; stride 1 in conv1 and in the second stage for CIFAR): qin → conv1 (3×3, 32, no
 /// bias)[Q] → bn1 → p1 → q1 → relu1 → layers (17 <see cref="InvertedResidual"/> blocks, <see cref="Config"/>) →
 /// conv2 (1×1, 320 → 1280)[P, Q] → bn2 → relu2 → avgpool → q2 → flatten → linear[Q] → logits [N, classes], from
-/// input [N, inChannels, H, W] (H, W divisible by 8; Fashion-MNIST padded to 32×32 uses inChannels 1).
+/// input [N, inChannels, H, W] (32×32 as designed, any size through the global pooling; Fashion-MNIST padded to 32×32
+/// uses inChannels 1).
 /// The QSPARSE parts are placed as upstream places them (see <see cref="CifarQsparse"/> for their settings): the
 /// input quantizer qin; conv1 and linear quantized, never pruned (linear with one decimal); every other
 /// convolution pruned and quantized; p1/q1 after bn1, the blocks' (see <see cref="InvertedResidual"/>), none after

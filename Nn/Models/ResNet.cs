@@ -5,7 +5,8 @@ namespace QSparse.Nn;
 /// CIFAR example, qsparse-examples cifar10, is modified from): qin → conv1 (3×3, stride 1, no bias)[Q] → bn1 → p1
 /// → q1 → relu → layer1 … layerK (<see cref="BasicBlock"/>s; stage i has width·2^(i-1) channels, its first block
 /// stride 2 except in layer1) → avgpool → q2 → flatten → linear[Q] → logits [N, classes], from input
-/// [N, inChannels, H, W] (H, W divisible by 2^(K-1); Fashion-MNIST padded to 32×32 uses inChannels 1).
+/// [N, inChannels, H, W] (32×32 as designed, any size through the global pooling; Fashion-MNIST padded to 32×32 uses
+/// inChannels 1).
 /// <list type="bullet">
 /// <item><see cref="ResNet20"/>: He et al.'s CIFAR ResNet-20, 3 stages of 3 blocks, 16/32/64 channels, but with
 /// option-B (1×1 conv + BatchNorm projection) shortcuts where the shape changes, not the paper's parameter-free
