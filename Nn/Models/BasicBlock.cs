@@ -42,8 +42,8 @@ public sealed class BasicBlock : Module
 
     public override Tensor Forward(Tensor input)
     {
-        var x = relu1.Call(CifarQsparse.Apply(q1, CifarQsparse.Apply(p1, bn1.Call(conv1.Call(input)))));
+        var x = relu1.Call(CifarQsparse.Apply(p1, q1, bn1.Call(conv1.Call(input))));
         var sum = bn2.Call(conv2.Call(x)) + shortcut.Call(input);
-        return relu2.Call(CifarQsparse.Apply(q2, CifarQsparse.Apply(p2, sum)));
+        return relu2.Call(CifarQsparse.Apply(p2, q2, sum));
     }
 }

@@ -41,6 +41,21 @@ internal sealed class CifarQsparse(QsparsePlan? plan)
         ? Quantize(bits: 8, channelwise: -1, timeout: plan.ActivationTimeout, windowSize: plan.Window, device: device)
         : null;
 
+    /// <summary>
+    /// A network's <c>OutputOf</c>: its own operators (qin on the input, p1/q1 on conv1 through bn1, q2 on the pooled
+    /// features) and, for each (block, i, layer), the block's p{i} and q{i} on that layer's output.
+    /// </summary>
+    public static Dictionary<string, string> OutputOf(IEnumerable<(string Block, int Index, string Layer)> pairs)
+    {
+        var map = new Dictionary<string, string> { ["qin"] = "input (qin)", ["p1"] = "conv1", ["q1"] = "conv1", ["q2"] = "avgpool" };
+        foreach (var (block, i, layer) in pairs)
+            map[$"{block}.p{i}"] = map[$"{block}.q{i}"] = layer;
+        return map;
+    }
+
     /// <summary><paramref name="m"/> called on <paramref name="x"/>, or <paramref name="x"/> when the plan left the operator out.</summary>
     public static Tensor Apply(Module? m, Tensor x) => m?.Call(x) ?? x;
+
+    /// <summary>q(p(x)), skipping what the plan left out: an activation's pruner, then its quantizer.</summary>
+    public static Tensor Apply(Module? p, Module? q, Tensor x) => Apply(q, Apply(p, x));
 }

@@ -55,11 +55,11 @@ public sealed class InvertedResidual : Module
 
     public override Tensor Forward(Tensor input)
     {
-        var x = relu1.Call(CifarQsparse.Apply(q1, CifarQsparse.Apply(p1, bn1.Call(conv1.Call(input)))));
-        x = relu2.Call(CifarQsparse.Apply(q2, CifarQsparse.Apply(p2, bn2.Call(conv2.Call(x)))));
+        var x = relu1.Call(CifarQsparse.Apply(p1, q1, bn1.Call(conv1.Call(input))));
+        x = relu2.Call(CifarQsparse.Apply(p2, q2, bn2.Call(conv2.Call(x))));
         x = bn3.Call(conv3.Call(x));
         if (stride == 1)
             x += shortcut.Call(input);
-        return CifarQsparse.Apply(q3, CifarQsparse.Apply(p3, x));
+        return CifarQsparse.Apply(p3, q3, x);
     }
 }

@@ -74,27 +74,18 @@ public sealed class MobileNetV2 : Module
     /// a block's p1/q1 and p2/q2 its conv1 and conv2, its p3/q3 its conv3 (plus the shortcut in stride-1 blocks),
     /// q2 the pooled features.
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> OutputOf = BuildOutputOf();
-
-    static Dictionary<string, string> BuildOutputOf()
-    {
-        var map = new Dictionary<string, string> { ["qin"] = "input (qin)", ["p1"] = "conv1", ["q1"] = "conv1", ["q2"] = "avgpool" };
-        int i = 0;
-        foreach (var (_, _, count, stride) in Config)
-            for (int b = 0; b < count; b++, i++)
+    public static readonly IReadOnlyDictionary<string, string> OutputOf = CifarQsparse.OutputOf(
+        Config.SelectMany(stage => Enumerable.Range(0, stage.Blocks).Select(b => b == 0 && stage.Stride == 2))
+            .SelectMany((downsamples, i) => new[]
             {
-                var block = $"layers.{i}";
-                map[$"{block}.p1"] = map[$"{block}.q1"] = $"{block}.conv1";
-                map[$"{block}.p2"] = map[$"{block}.q2"] = $"{block}.conv2";
-                map[$"{block}.p3"] = map[$"{block}.q3"] = b == 0 && stride == 2 ? $"{block}.conv3" : $"{block} (conv3 + shortcut)";
-            }
-        return map;
-    }
+                ($"layers.{i}", 1, $"layers.{i}.conv1"), ($"layers.{i}", 2, $"layers.{i}.conv2"),
+                ($"layers.{i}", 3, downsamples ? $"layers.{i}.conv3" : $"layers.{i} (conv3 + shortcut)"),
+            }));
 
     public override Tensor Forward(Tensor input)
     {
         var x = CifarQsparse.Apply(qin, input);
-        x = relu1.Call(CifarQsparse.Apply(q1, CifarQsparse.Apply(p1, bn1.Call(conv1.Call(x)))));
+        x = relu1.Call(CifarQsparse.Apply(p1, q1, bn1.Call(conv1.Call(x))));
         x = relu2.Call(bn2.Call(conv2.Call(layers.Call(x))));
         x = flatten.Call(CifarQsparse.Apply(q2, avgpool.Call(x)));
         return linear.Call(x);

@@ -90,25 +90,17 @@ public sealed class ResNet : Module
     /// <see cref="ResNet18"/> have (other depths name theirs the same way): qin the input, p1/q1 conv1 (through
     /// bn1), a block's p1/q1 its conv1, its p2/q2 the residual sum of its conv2 and shortcut, q2 the pooled features.
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> OutputOf = BuildOutputOf();
-
-    static Dictionary<string, string> BuildOutputOf()
-    {
-        var map = new Dictionary<string, string> { ["qin"] = "input (qin)", ["p1"] = "conv1", ["q1"] = "conv1", ["q2"] = "avgpool" };
-        foreach (var (stage, count) in new[] { (1, 3), (2, 3), (3, 3), (4, 2) })
-            for (int b = 0; b < count; b++)
-            {
-                var block = $"layer{stage}.{b}";
-                map[$"{block}.p1"] = map[$"{block}.q1"] = $"{block}.conv1";
-                map[$"{block}.p2"] = map[$"{block}.q2"] = $"{block} (conv2 + shortcut)";
-            }
-        return map;
-    }
+    public static readonly IReadOnlyDictionary<string, string> OutputOf = CifarQsparse.OutputOf(
+        from stage in new (int Index, int Blocks)[] { (1, 3), (2, 3), (3, 3), (4, 2) }
+        from b in Enumerable.Range(0, stage.Blocks)
+        let block = $"layer{stage.Index}.{b}"
+        from pair in new[] { (block, 1, $"{block}.conv1"), (block, 2, $"{block} (conv2 + shortcut)") }
+        select pair);
 
     public override Tensor Forward(Tensor input)
     {
         var x = CifarQsparse.Apply(qin, input);
-        x = relu.Call(CifarQsparse.Apply(q1, CifarQsparse.Apply(p1, bn1.Call(conv1.Call(x)))));
+        x = relu.Call(CifarQsparse.Apply(p1, q1, bn1.Call(conv1.Call(x))));
         foreach (var stage in layers)
             x = stage.Call(x);
         x = flatten.Call(CifarQsparse.Apply(q2, avgpool.Call(x)));
