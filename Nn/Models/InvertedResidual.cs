@@ -7,7 +7,7 @@ namespace QSparse.Nn;
 /// relu2(q2(p2(bn2(conv2(·))))) with conv2 the 3×3 depthwise convolution at <c>stride</c>, then bn3(conv3(·)) with
 /// conv3 1×1 to out channels (linear bottleneck), plus shortcut(x) when stride is 1 (empty when in = out, else
 /// Sequential(1×1 conv, BatchNorm2d)), then q3(p3(·)). Every convolution is pruned and quantized, p's and q's
-/// added, as far as the plan asks (see <see cref="CifarQsparse"/>); p3 and q3 act after the residual add, as upstream.
+/// added, as far as the plan asks (see <see cref="PlanOperators"/>); p3 and q3 act after the residual add, as upstream.
 /// NOTE: printed as upstream's class name, <c>Block</c>; the ReLUs are child modules (relu1, relu2; upstream calls
 /// F.relu), and the shortcut is registered (empty) in the stride-2 blocks too, which never call it, as upstream.
 /// </summary>
@@ -26,28 +26,28 @@ public sealed class InvertedResidual : Module
         if (stride is not (1 or 2))
             throw new ArgumentOutOfRangeException(nameof(stride), stride, "stride must be 1 or 2");
         this.stride = stride;
-        var ops = new CifarQsparse(plan);
+        var ops = new PlanOperators(plan, Device);
         Module? Optional(string name, Module? m) => m is null ? null : RegisterModule(name, m);
         Conv2d Conv(int cin, int cout, int kernel, int s = 1, int groups = 1) =>
-            ops.Weight(new Conv2d(cin, cout, kernel, s, padding: kernel / 2, groups: groups, bias: false, device: Device, generator: generator));
+            ops.Weights(new Conv2d(cin, cout, kernel, s, padding: kernel / 2, groups: groups, bias: false, device: Device, generator: generator));
         int planes = expansion * inPlanes;
         conv1 = RegisterModule("conv1", Conv(inPlanes, planes, 1));
         bn1 = RegisterModule("bn1", new BatchNorm2d(planes, device: Device));
-        p1 = Optional("p1", ops.ActivationPrune(Device));
-        q1 = Optional("q1", ops.ActivationQuantize(Device));
+        p1 = Optional("p1", ops.ActivationPrune());
+        q1 = Optional("q1", ops.ActivationQuantize());
         relu1 = RegisterModule("relu1", new ReLU(Device));
         conv2 = RegisterModule("conv2", Conv(planes, planes, 3, stride, groups: planes));
         bn2 = RegisterModule("bn2", new BatchNorm2d(planes, device: Device));
-        p2 = Optional("p2", ops.ActivationPrune(Device));
-        q2 = Optional("q2", ops.ActivationQuantize(Device));
+        p2 = Optional("p2", ops.ActivationPrune());
+        q2 = Optional("q2", ops.ActivationQuantize());
         relu2 = RegisterModule("relu2", new ReLU(Device));
         conv3 = RegisterModule("conv3", Conv(planes, outPlanes, 1));
         bn3 = RegisterModule("bn3", new BatchNorm2d(outPlanes, device: Device));
         shortcut = RegisterModule("shortcut", stride == 1 && inPlanes != outPlanes
             ? new Sequential(Conv(inPlanes, outPlanes, 1), new BatchNorm2d(outPlanes, device: Device))
             : new Sequential(Array.Empty<Module>()));
-        p3 = Optional("p3", ops.ActivationPrune(Device));
-        q3 = Optional("q3", ops.ActivationQuantize(Device));
+        p3 = Optional("p3", ops.ActivationPrune());
+        q3 = Optional("q3", ops.ActivationQuantize());
     }
 
     /// <summary>Upstream's class name.</summary>
@@ -55,11 +55,11 @@ public sealed class InvertedResidual : Module
 
     public override Tensor Forward(Tensor input)
     {
-        var x = relu1.Call(CifarQsparse.Apply(p1, q1, bn1.Call(conv1.Call(input))));
-        x = relu2.Call(CifarQsparse.Apply(p2, q2, bn2.Call(conv2.Call(x))));
+        var x = relu1.Call(PlanOperators.Apply(p1, q1, bn1.Call(conv1.Call(input))));
+        x = relu2.Call(PlanOperators.Apply(p2, q2, bn2.Call(conv2.Call(x))));
         x = bn3.Call(conv3.Call(x));
         if (stride == 1)
             x += shortcut.Call(input);
-        return CifarQsparse.Apply(p3, q3, x);
+        return PlanOperators.Apply(p3, q3, x);
     }
 }

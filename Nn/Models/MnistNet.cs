@@ -26,14 +26,14 @@ public sealed class MnistNet : Module
         T W<T>(T m, bool prune, int channelwise) where T : Module
         {
             if (prune)
-                m = Prune(m, sparsity: 0.5, start: o.PruneStart, interval: e, repetition: 3);
+                m = Prune(m, sparsity: 0.5, start: o.PruneStart, interval: e, repetition: o.PruneRepetition);
             return o.Quantize ? Quantize(m, bits: 8, channelwise: channelwise, timeout: o.WeightTimeout, biasBits: 20) : m;
         }
         Module? Q(string name) => o.Quantize
             ? RegisterModule(name, Quantize(channelwise: -1, decimalRange: (1, 7), timeout: o.ActivationTimeout, windowSize: w, device: Device))
             : null;
         Module? P(string name) => o.PruneFeatures
-            ? RegisterModule(name, Prune(sparsity: 0.5, start: o.PruneStart, interval: e, repetition: 3, windowSize: w, device: Device))
+            ? RegisterModule(name, Prune(sparsity: 0.5, start: o.PruneStart, interval: e, repetition: o.PruneRepetition, windowSize: w, device: Device))
             : null;
         qin = Q("qin");
         conv1 = RegisterModule("conv1", W(new Conv2d(1, 32, 3, device: Device, generator: generator), false, 1));

@@ -7,7 +7,7 @@ namespace QSparse.Nn;
 /// conv2 (1×1, 320 → 1280)[P, Q] → bn2 → relu2 → avgpool → q2 → flatten → linear[Q] → logits [N, classes], from
 /// input [N, inChannels, H, W] (32×32 as designed, any size through the global pooling; Fashion-MNIST padded to 32×32
 /// uses inChannels 1).
-/// The QSPARSE parts are placed as upstream places them (see <see cref="CifarQsparse"/> for their settings): the
+/// The QSPARSE parts are placed as upstream places them (see <see cref="PlanOperators"/> for their settings): the
 /// input quantizer qin; conv1 and linear quantized, never pruned (linear with one decimal); every other
 /// convolution pruned and quantized; p1/q1 after bn1, the blocks' (see <see cref="InvertedResidual"/>), none after
 /// bn2, and q2 on the pooled features. 2,296,922 parameters.
@@ -41,14 +41,14 @@ public sealed class MobileNetV2 : Module
         if (!(widthMultiplier > 0) || double.IsInfinity(widthMultiplier))
             throw new ArgumentOutOfRangeException(nameof(widthMultiplier), widthMultiplier, "widthMultiplier must be positive and finite");
         int Width(int c) => Math.Max(1, (int)Math.Round(widthMultiplier * c, MidpointRounding.AwayFromZero));
-        var ops = new CifarQsparse(plan);
+        var ops = new PlanOperators(plan, Device);
         Module? Optional(string name, Module? m) => m is null ? null : RegisterModule(name, m);
         int stem = Width(32), head = Math.Max(1280, Width(1280));
-        qin = Optional("qin", ops.ActivationQuantize(Device));
-        conv1 = RegisterModule("conv1", ops.Weight(new Conv2d(inChannels, stem, 3, 1, padding: 1, bias: false, device: Device, generator: generator), prunable: false));
+        qin = Optional("qin", ops.ActivationQuantize());
+        conv1 = RegisterModule("conv1", ops.Weights(new Conv2d(inChannels, stem, 3, 1, padding: 1, bias: false, device: Device, generator: generator), prune: false));
         bn1 = RegisterModule("bn1", new BatchNorm2d(stem, device: Device));
-        p1 = Optional("p1", ops.ActivationPrune(Device));
-        q1 = Optional("q1", ops.ActivationQuantize(Device));
+        p1 = Optional("p1", ops.ActivationPrune());
+        q1 = Optional("q1", ops.ActivationQuantize());
         relu1 = RegisterModule("relu1", new ReLU(Device));
         var blocks = new List<Module>();
         int inPlanes = stem;
@@ -59,13 +59,13 @@ public sealed class MobileNetV2 : Module
                 inPlanes = Width(planes);
             }
         layers = RegisterModule("layers", new Sequential(blocks.ToArray()));
-        conv2 = RegisterModule("conv2", ops.Weight(new Conv2d(inPlanes, head, 1, bias: false, device: Device, generator: generator)));
+        conv2 = RegisterModule("conv2", ops.Weights(new Conv2d(inPlanes, head, 1, bias: false, device: Device, generator: generator)));
         bn2 = RegisterModule("bn2", new BatchNorm2d(head, device: Device));
         relu2 = RegisterModule("relu2", new ReLU(Device));
         avgpool = RegisterModule("avgpool", new AdaptiveAvgPool2d(1, Device));
-        q2 = Optional("q2", ops.ActivationQuantize(Device));
+        q2 = Optional("q2", ops.ActivationQuantize());
         flatten = RegisterModule("flatten", new Flatten(device: Device));
-        linear = RegisterModule("linear", ops.Weight(new Linear(head, classes, device: Device, generator: generator), prunable: false, channelwise: -1));
+        linear = RegisterModule("linear", ops.Weights(new Linear(head, classes, device: Device, generator: generator), prune: false, channelwise: -1));
         QSparseOps.AutoNamePruneQuantizeLayers(this);
     }
 
@@ -74,7 +74,7 @@ public sealed class MobileNetV2 : Module
     /// a block's p1/q1 and p2/q2 its conv1 and conv2, its p3/q3 its conv3 (plus the shortcut in stride-1 blocks),
     /// q2 the pooled features.
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> OutputOf = CifarQsparse.OutputOf(
+    public static readonly IReadOnlyDictionary<string, string> OutputOf = CifarLayerNames.OutputOf(
         Config.SelectMany(stage => Enumerable.Range(0, stage.Blocks).Select(b => b == 0 && stage.Stride == 2))
             .SelectMany((downsamples, i) => new[]
             {
@@ -84,10 +84,10 @@ public sealed class MobileNetV2 : Module
 
     public override Tensor Forward(Tensor input)
     {
-        var x = CifarQsparse.Apply(qin, input);
-        x = relu1.Call(CifarQsparse.Apply(p1, q1, bn1.Call(conv1.Call(x))));
+        var x = PlanOperators.Apply(qin, input);
+        x = relu1.Call(PlanOperators.Apply(p1, q1, bn1.Call(conv1.Call(x))));
         x = relu2.Call(bn2.Call(conv2.Call(layers.Call(x))));
-        x = flatten.Call(CifarQsparse.Apply(q2, avgpool.Call(x)));
+        x = flatten.Call(PlanOperators.Apply(q2, avgpool.Call(x)));
         return linear.Call(x);
     }
 }

@@ -20,6 +20,9 @@ public sealed record QsparsePlan(bool Quantize = false, bool PruneWeights = fals
     /// <summary>Step of the weight quantizers' decimal search.</summary>
     public int WeightTimeout => (QuantizeFirst ? 2 : 6) * StepsPerEpoch;
 
-    /// <summary>The pruners' start; they prune at start + E, + 2E, + 3E.</summary>
+    /// <summary>The pruners' start; they prune at start + E, + 2E, ... <see cref="PruneRepetition"/> times.</summary>
     public int PruneStart => (QuantizeFirst ? 4 : 2) * StepsPerEpoch;
+
+    /// <summary>How many times the pruners raise their sparsity (every E steps from <see cref="PruneStart"/>; SPEC.md §11: 3).</summary>
+    public int PruneRepetition => 3;
 }

@@ -18,7 +18,7 @@ namespace QSparse.Nn;
 /// 64/128/256/512 channels), 11,173,962 parameters.</item>
 /// </list>
 /// Upstream has no QSPARSE ResNet; the plan's operators are placed as the example's MobileNetV2 places them (see
-/// <see cref="CifarQsparse"/>): the input quantizer qin; conv1 and linear quantized but never pruned (linear with one
+/// <see cref="PlanOperators"/>): the input quantizer qin; conv1 and linear quantized but never pruned (linear with one
 /// decimal); every block convolution, shortcut projections included, pruned and quantized; p1/q1 after bn1, each
 /// block's p's and q's (see <see cref="BasicBlock"/>), and q2 on the pooled features before linear (the pooled
 /// averages leave the grid of the last block's q2).
@@ -51,13 +51,13 @@ public sealed class ResNet : Module
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(inChannels, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 1);
-        var ops = new CifarQsparse(plan);
+        var ops = new PlanOperators(plan, Device);
         Module? Optional(string name, Module? m) => m is null ? null : RegisterModule(name, m);
-        qin = Optional("qin", ops.ActivationQuantize(Device));
-        conv1 = RegisterModule("conv1", ops.Weight(new Conv2d(inChannels, width, 3, 1, padding: 1, bias: false, device: Device, generator: generator), prunable: false));
+        qin = Optional("qin", ops.ActivationQuantize());
+        conv1 = RegisterModule("conv1", ops.Weights(new Conv2d(inChannels, width, 3, 1, padding: 1, bias: false, device: Device, generator: generator), prune: false));
         bn1 = RegisterModule("bn1", new BatchNorm2d(width, device: Device));
-        p1 = Optional("p1", ops.ActivationPrune(Device));
-        q1 = Optional("q1", ops.ActivationQuantize(Device));
+        p1 = Optional("p1", ops.ActivationPrune());
+        q1 = Optional("q1", ops.ActivationQuantize());
         relu = RegisterModule("relu", new ReLU(Device));
         layers = new Module[blocks.Count];
         int inPlanes = width;
@@ -71,9 +71,9 @@ public sealed class ResNet : Module
             inPlanes = planes;
         }
         avgpool = RegisterModule("avgpool", new AdaptiveAvgPool2d(1, Device));
-        q2 = Optional("q2", ops.ActivationQuantize(Device));
+        q2 = Optional("q2", ops.ActivationQuantize());
         flatten = RegisterModule("flatten", new Flatten(device: Device));
-        linear = RegisterModule("linear", ops.Weight(new Linear(inPlanes, classes, device: Device, generator: generator), prunable: false, channelwise: -1));
+        linear = RegisterModule("linear", ops.Weights(new Linear(inPlanes, classes, device: Device, generator: generator), prune: false, channelwise: -1));
         QSparseOps.AutoNamePruneQuantizeLayers(this);
     }
 
@@ -90,7 +90,7 @@ public sealed class ResNet : Module
     /// <see cref="ResNet18"/> have (other depths name theirs the same way): qin the input, p1/q1 conv1 (through
     /// bn1), a block's p1/q1 its conv1, its p2/q2 the residual sum of its conv2 and shortcut, q2 the pooled features.
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> OutputOf = CifarQsparse.OutputOf(
+    public static readonly IReadOnlyDictionary<string, string> OutputOf = CifarLayerNames.OutputOf(
         from stage in new (int Index, int Blocks)[] { (1, 3), (2, 3), (3, 3), (4, 2) }
         from b in Enumerable.Range(0, stage.Blocks)
         let block = $"layer{stage.Index}.{b}"
@@ -99,11 +99,11 @@ public sealed class ResNet : Module
 
     public override Tensor Forward(Tensor input)
     {
-        var x = CifarQsparse.Apply(qin, input);
-        x = relu.Call(CifarQsparse.Apply(p1, q1, bn1.Call(conv1.Call(x))));
+        var x = PlanOperators.Apply(qin, input);
+        x = relu.Call(PlanOperators.Apply(p1, q1, bn1.Call(conv1.Call(x))));
         foreach (var stage in layers)
             x = stage.Call(x);
-        x = flatten.Call(CifarQsparse.Apply(q2, avgpool.Call(x)));
+        x = flatten.Call(PlanOperators.Apply(q2, avgpool.Call(x)));
         return linear.Call(x);
     }
 }
