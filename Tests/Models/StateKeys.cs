@@ -1,15 +1,14 @@
 namespace QSparse.Tests;
 
-/// <summary>The state-dict keys (SPEC.md §6) of one module at a path, for the model tests' key lists.</summary>
+/// <summary><see cref="ModelKeys"/>' lists at a path, for key lists written out in full (<c>using static</c>).</summary>
 public static class StateKeys
 {
     /// <summary>A QuantizeLayer's buffers.</summary>
-    public static string[] QuantizerKeys(string path) => [$"{path}.decimal", $"{path}._n_updates", $"{path}.bits", $"{path}._quantized"];
+    public static string[] QuantizerKeys(string path) => ModelKeys.Under(path, ModelKeys.Quantizer);
 
     /// <summary>A PruneLayer's buffers.</summary>
-    public static string[] PrunerKeys(string path) => [$"{path}.mask", $"{path}._n_updates", $"{path}._cur_sparsity"];
+    public static string[] PrunerKeys(string path) => ModelKeys.Under(path, ModelKeys.Pruner);
 
     /// <summary>An affine BatchNorm's parameters and running statistics.</summary>
-    public static string[] BatchNormKeys(string path) =>
-        [$"{path}.weight", $"{path}.bias", $"{path}.running_mean", $"{path}.running_var", $"{path}.num_batches_tracked"];
+    public static string[] BatchNormKeys(string path) => ModelKeys.Under(path, ModelKeys.Bn);
 }
