@@ -130,6 +130,8 @@ static unsafe class NativeElementwise
                 for (; i < n; i++)
                     y[i] = b[i] > 0f ? a[i] : 0f;
             }
+            else if (typeof(TOp) == typeof(HardtanhGradOp))
+                HardtanhGrad(a, b, y, n, Unsafe.As<TOp, HardtanhGradOp>(ref op));
             else return false;
             return true;
         }
