@@ -4,7 +4,8 @@ namespace QSparse.Kernels;
 
 // The ops whose native form is their ILGPU kernel's element body on host loops (NativeBodies): SGD and
 // RMSprop (Adam and AdamW have SIMD loops), average pooling, overlapping max pooling, log-softmax and NLL, resampling and padding,
-// where, arange, row gathers, the batch counter. Each passes the same item count as the kernel's launch.
+// where, arange, row gathers, arg-max, the quantizer's channel gather, uniform and normal draws, the
+// batch counter. Each passes the same item count as the kernel's launch.
 public sealed partial class NativeCpuBackend
 {
     public override void Sgd(ArrayView<float> param, ArrayView<float> grad, ArrayView<float> momentumBuffer, SgdParams p) =>
@@ -74,6 +75,18 @@ public sealed partial class NativeCpuBackend
 
     public override void GatherRows<T>(ArrayView<T> x, ArrayView<int> index, ArrayView<T> y, int rowSize) =>
         NativeBodies.Run(Host, (int)y.Length, new IlgpuGather.GatherRowsBody<T>(x, index, y, rowSize));
+
+    public override void ArgMax(ArrayView<float> x, ArrayView<long> y, int reduce, int inner) =>
+        NativeBodies.Run(Host, (int)y.Length, new IlgpuReduction.ArgMaxBody(x, y, reduce, inner), reduce);
+
+    public override void GatherChannels(ArrayView<float> x, ArrayView<float> y, ChannelShape shape, int rowLength, int offset) =>
+        NativeBodies.Run(Host, (int)x.Length, new IlgpuQuantize.GatherBody(x, y, shape, rowLength, offset));
+
+    public override void Uniform(ArrayView<float> y, ulong seed, ulong offset, float low, float high) =>
+        NativeBodies.Run(Host, (int)y.Length, new IlgpuRandom.UniformBody(y, seed, offset, low, high));
+
+    public override void Normal(ArrayView<float> y, ulong seed, ulong offset, float mean, float std) =>
+        NativeBodies.Run(Host, (int)y.Length, new IlgpuRandom.NormalBody(y, seed, offset, mean, std));
 
     public override void Increment(ArrayView<long> counter) => NativeBodies.Run(Host, 1, new IlgpuBatchNorm.IncrementBody(counter));
 }
