@@ -29,6 +29,7 @@ public static partial class OpTable
         yield return Unary("hardtanh -0.5 2 over cores", In.Avoiding(large, -2, 3, -0.5, 2), x => Functional.Hardtanh(x, -0.5, 2),
             v => Math.Clamp(v, -0.5, 2)) with { Backend = exact, GradSamples = 16 };
         yield return AdaptiveAvgPool("adaptive_avg_pool2d 3x5 over cores", In.Normal(large), 3, 5) with { Backend = exact, GradSamples = 16, SumLength = 64 };
+        yield return AdaptiveAvgPool("adaptive_avg_pool2d 1 over cores", In.Normal(large), 1, 1) with { Backend = exact, GradSamples = 16, SumLength = 576 };
         yield return AvgPool("avg_pool2d k3 stride2 pad1 over cores", In.Normal(large), (3, 3), (2, 2), (1, 1)) with { Backend = exact, GradSamples = 16 };
         yield return MaxPool("max_pool2d k3 stride2 pad1 over cores", In.Distinct(large), 3, 2, 1) with { Backend = exact, GradSamples = 16 };
         yield return new OpCase("log_softmax 400x97 over cores", [In.Normal(400, 97)], x => Functional.LogSoftmax(x[0], 1),

@@ -28,10 +28,16 @@ public sealed partial class NativeCpuBackend
         NativeBodies.Run(Host, (int)gradIn.Length, new IlgpuAvgPooling.AvgBackwardBody(gradOut, gradIn, s));
 
     public override void AdaptiveAvgPoolForward(ArrayView<float> x, ArrayView<float> y, Pool2dShape s) =>
-        NativeBodies.Run(Host, s.OutputCount, new IlgpuAvgPooling.AdaptiveForwardBody(x, y, s), (x.Length + 1) / Math.Max(1, s.OutputCount));
+        NativeBodies.Run(Host, s.OutputCount, new IlgpuAvgPooling.AdaptiveForwardBody(x, y, s), x.Length / Math.Max(1, s.OutputCount));
 
-    public override void AdaptiveAvgPoolBackward(ArrayView<float> gradOut, ArrayView<float> gradIn, Pool2dShape s) =>
-        NativeBodies.Run(Host, (int)gradIn.Length, new IlgpuAvgPooling.AdaptiveBackwardBody(gradOut, gradIn, s));
+    /// <summary>The global pool (1×1 output: ResNet's and MobileNet's head) by planes; other sizes by the kernel's body.</summary>
+    public override void AdaptiveAvgPoolBackward(ArrayView<float> gradOut, ArrayView<float> gradIn, Pool2dShape s)
+    {
+        if (s.OutH == 1 && s.OutW == 1)
+            NativePooling.GlobalAverageBackward(Host, gradOut, gradIn, s);
+        else
+            NativeBodies.Run(Host, (int)gradIn.Length, new IlgpuAvgPooling.AdaptiveBackwardBody(gradOut, gradIn, s));
+    }
 
     public override void InterpolateForward(ArrayView<float> x, ArrayView<float> y, Resample2dShape s)
     {
