@@ -12,11 +12,10 @@ public static class BenchSuite
     public static void Run(Device device, BenchOptions options, Action<BenchResult> onResult)
     {
         // First launch goes first, while .NET's JIT is as cold as a user's first step finds it.
-        var parts = new List<(string Name, Func<BenchResult> Run)>
-        {
-            ("first launch float", () => TrainStepWorkloads.FirstLaunch(options, TrainMode.Float)),
-        };
-        if (!options.Quick)
+        var parts = new List<(string Name, Func<BenchResult> Run)>();
+        if (!options.Networks)
+            parts.Add(("first launch float", () => TrainStepWorkloads.FirstLaunch(options, TrainMode.Float)));
+        if (!options.Quick && !options.Networks)
             parts.Add(("first launch quantize+prune", () => TrainStepWorkloads.FirstLaunch(options, TrainMode.QuantizePrune)));
         foreach (var entry in BenchWorkloads.All(options))
             parts.Add((entry.Key, () =>

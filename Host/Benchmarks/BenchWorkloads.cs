@@ -11,9 +11,18 @@ public static class BenchWorkloads
     /// <summary>A workload's key and how to create it on a device.</summary>
     public sealed record Entry(string Key, Func<Device, BenchWorkload> Create);
 
-    /// <summary>SGEMM, the conv2 passes and the training steps at each of the options' batches, then the QSPARSE events.</summary>
+    /// <summary>
+    /// SGEMM, the conv2 passes and the training steps at each of the options' batches, the QSPARSE events, then
+    /// (not in a quick run) the example networks' steps; only those with <see cref="BenchOptions.Networks"/>.
+    /// </summary>
     public static IEnumerable<Entry> All(BenchOptions options)
     {
+        if (options.Networks)
+        {
+            foreach (var entry in ExampleStepWorkloads.All())
+                yield return entry;
+            yield break;
+        }
         yield return new("sgemm", d => KernelWorkloads.Sgemm(d, options.Full));
         foreach (int batch in options.Batches)
             foreach (var pass in Enum.GetValues<ConvPass>())
@@ -24,5 +33,8 @@ public static class BenchWorkloads
         yield return new("decimal search", QsparseEventWorkloads.DecimalSearch);
         yield return new("quantile", QsparseEventWorkloads.Quantile);
         yield return new("prune mask", QsparseEventWorkloads.PruneMask);
+        if (!options.Quick)
+            foreach (var entry in ExampleStepWorkloads.All())
+                yield return entry;
     }
 }

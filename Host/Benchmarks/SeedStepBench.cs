@@ -1,4 +1,3 @@
-using System.Globalization;
 using QSparse.Host.Training;
 
 namespace QSparse.Host.Benchmarks;
@@ -58,23 +57,8 @@ public sealed class SeedStepBench : IDisposable
             TrainingStep.Run(Model, optimizer, x, y);
     }
 
-    /// <summary>
-    /// What QSPARSE does in the steady state: how many quantizers have searched their decimals and the pruners'
-    /// sparsity; an error when some are not active yet (the timing would not be of a QSPARSE step).
-    /// </summary>
-    public string DescribeActive()
-    {
-        var quantizers = Model.NamedModules().Select(m => m.Module).OfType<QuantizeLayer>().ToList();
-        var pruners = Model.NamedModules().Select(m => m.Module).OfType<PruneLayer>().ToList();
-        if (quantizers.Count == 0 && pruners.Count == 0)
-            return "full precision";
-        int quantized = quantizers.Count(q => q.Quantized);
-        var sparsities = pruners.Select(p => p.CurrentSparsity).ToList();
-        if (quantized < quantizers.Count || sparsities.Any(s => s < 0.5f - 1e-6f))
-            throw new InvalidOperationException(
-                $"after {WarmupSteps} steps only {quantized} of {quantizers.Count} quantizers are active and the pruners' sparsity is {string.Join(", ", sparsities)}");
-        return string.Create(CultureInfo.InvariantCulture, $"{quantized} quantizers active, {pruners.Count} pruners at sparsity {sparsities.Min():0.##}");
-    }
+    /// <summary>What QSPARSE does in the steady state: see <see cref="QsparseActivity.Describe"/>.</summary>
+    public string DescribeActive() => QsparseActivity.Describe(Model, WarmupSteps);
 
     /// <summary>Releases the batch and the optimizer state.</summary>
     public void Dispose()

@@ -34,6 +34,10 @@ public readonly struct ClampOp(float min, float max) : IUnaryOp
 {
     readonly float min = min, max = max;
     public float Apply(float x) => x < min ? min : x > max ? max : x;
+    /// <summary>The lower bound (for the native backend's vector form).</summary>
+    public float Min => min;
+    /// <summary>The upper bound.</summary>
+    public float Max => max;
 }
 
 public readonly struct PowOp(float exponent) : IUnaryOp
@@ -98,6 +102,10 @@ public readonly struct HardtanhGradOp(float min, float max) : IBinaryOp
 {
     readonly float min = min, max = max;
     public float Apply(float g, float x) => x > min && x < max ? g : 0f;
+    /// <summary>The lower bound (for the native backend's vector form).</summary>
+    public float Min => min;
+    /// <summary>The upper bound.</summary>
+    public float Max => max;
 }
 
 /// <summary>x·sigmoid(x) (torch's silu).</summary>

@@ -11,7 +11,7 @@ public static partial class OpTable
     [
         .. Elementwise(), .. Binary(), .. Comparisons(), .. ShapeOps(), .. Reductions(), .. MatMuls(),
         .. Convolutions(), .. Pooling(), .. Normalization(), .. Dropouts(), .. Losses(), .. Qsparse(), .. Modules(), .. NativeEdges(),
-        .. Resampling(),
+        .. Resampling(), .. NativeLoops(),
     ];
 
     static readonly Dictionary<string, OpCase> byName = All.ToDictionary(c => c.Name);

@@ -11,9 +11,12 @@ public class OptimizerBackendTests
 {
     static readonly Dictionary<string, Func<Tensor, Optimizer>> Optimizers = new()
     {
+        ["sgd"] = p => new SGD([p], 0.1),
+        ["sgd momentum dampening"] = p => new SGD([p], 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 5e-4),
         ["sgd momentum nesterov"] = p => new SGD([p], 0.1, momentum: 0.9, weightDecay: 0.01, nesterov: true),
         ["adam"] = p => new Adam([p], 0.01, weightDecay: 0.01),
         ["adadelta"] = p => new Adadelta([p], weightDecay: 0.01),
+        ["adam betas"] = p => new Adam([p], 2e-4, betas: (0.5, 0.999)),
         ["adamw"] = p => new AdamW([p], 0.01, betas: (0.5, 0.99), weightDecay: 0.05),
         ["rmsprop"] = p => new RMSprop([p], weightDecay: 0.01),
         ["rmsprop centered momentum"] = p => new RMSprop([p], momentum: 0.9, centered: true),

@@ -7,7 +7,8 @@ namespace QSparse.Kernels;
 /// The "cpu" device's backend on a processor with AVX2 and FMA: the hot ops run as host code (SIMD, all
 /// cores) over the host memory behind ILGPU's CPU buffers, computing what the ILGPU kernels compute (bit
 /// for bit where the order of operations is the same; the products and convolutions sum in another
-/// order). Every op not overridden here runs the base backend's ILGPU kernels on the CPU accelerator.
+/// order). Ops whose kernel is one loop over independent items run that kernel's body on host loops
+/// (NativeCpuBackend.Bodies.cs); every op not overridden runs the base backend's ILGPU kernels on the CPU accelerator.
 /// Each override reaches the buffers through <see cref="Host"/>, which first waits for those kernels.
 /// </summary>
 public sealed partial class NativeCpuBackend(Device device) : Backend(device)
@@ -72,22 +73,22 @@ public sealed partial class NativeCpuBackend(Device device) : Backend(device)
         ArrayView<float> gradIn, ChannelShape s, float eps, bool training) =>
         NativeBatchNorm.Backward(Host, x, gradOut, mean, var, weight, gradWeight, gradBias, gradIn, s, eps, training);
 
-    /// <summary>Non-overlapping windows natively; other shapes run the base kernels.</summary>
+    /// <summary>Non-overlapping windows by the SIMD loops; other shapes by the kernel's body on host loops.</summary>
     public override void MaxPoolForward(ArrayView<float> x, ArrayView<float> y, ArrayView<int> indices, Pool2dShape s)
     {
         if (NativePooling.Handles(s))
             NativePooling.MaxForward(Host, x, y, indices, s);
         else
-            base.MaxPoolForward(x, y, indices, s);
+            NativeBodies.Run(Host, s.OutputCount, new IlgpuPooling.MaxForwardBody(x, y, indices, s), s.KernelH * s.KernelW);
     }
 
-    /// <summary>Non-overlapping windows natively; other shapes run the base kernels.</summary>
+    /// <summary>Non-overlapping windows by the SIMD loops; other shapes by the kernel's body on host loops.</summary>
     public override void MaxPoolBackward(ArrayView<float> gradOut, ArrayView<int> indices, ArrayView<float> gradIn, Pool2dShape s)
     {
         if (NativePooling.Handles(s))
             NativePooling.MaxBackward(Host, gradOut, indices, gradIn, s);
         else
-            base.MaxPoolBackward(gradOut, indices, gradIn, s);
+            NativeBodies.Run(Host, (int)gradIn.Length, new IlgpuPooling.MaxBackwardBody(gradOut, indices, gradIn, s));
     }
 
     public override void QuantizeForward(ArrayView<float> x, ArrayView<float> decimals, ArrayView<float> y,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using ILGPU;
@@ -25,9 +26,30 @@ static unsafe class NativeElementwise
                 TensorPrimitives.Max(new ReadOnlySpan<float>(xs + begin, end - begin), 0f, new Span<float>(ys + begin, end - begin));
                 return;
             }
-            for (int i = begin; i < end; i++)
+            int i = begin;
+            if (typeof(TOp) == typeof(ClampOp))
+                i = Clamp(xs, ys, begin, end, Unsafe.As<TOp, ClampOp>(ref op));
+            for (; i < end; i++)
                 ys[i] = op.Apply(xs[i]);
         });
+    }
+
+    /// <summary>
+    /// ClampOp (hardtanh, ReLU6) 8 elements at a time from <paramref name="begin"/>, the scalar op's selects
+    /// in its order (x &lt; min, then x &gt; max, else x: a NaN stays); returns where the scalar tail starts.
+    /// </summary>
+    static int Clamp(float* xs, float* ys, int begin, int end, ClampOp op)
+    {
+        var min = Vector256.Create(op.Min);
+        var max = Vector256.Create(op.Max);
+        int i = begin;
+        for (; i + 8 <= end; i += 8)
+        {
+            var x = Vector256.Load(xs + i);
+            var upper = Vector256.ConditionalSelect(Vector256.GreaterThan(x, max), max, x);
+            Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(x, min), min, upper), ys + i);
+        }
+        return i;
     }
 
     public static void Binary<TOp>(HostMemory host, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, Broadcast map, TOp op)
@@ -54,7 +76,7 @@ static unsafe class NativeElementwise
             {
                 float* xa = (float*)pa, xb = (float*)pb;
                 TOut* ys = (TOut*)py;
-                if (typeof(TOut) == typeof(float) && TryVector<TOp>(xa + begin, 1, xb + begin, 1, (float*)ys + begin, end - begin))
+                if (typeof(TOut) == typeof(float) && TryVector(op, xa + begin, 1, xb + begin, 1, (float*)ys + begin, end - begin))
                     return;
                 for (int i = begin; i < end; i++)
                     ys[i] = default(TStore).Apply(op.Apply(xa[i], xb[i]));
@@ -73,7 +95,7 @@ static unsafe class NativeElementwise
             {
                 map.Map(row * inner, out int ia, out int ib);
                 TOut* yr = ys + row * inner;
-                if (typeof(TOut) == typeof(float) && TryVector<TOp>(xa + ia, sa, xb + ib, sb, (float*)yr, inner))
+                if (typeof(TOut) == typeof(float) && TryVector(op, xa + ia, sa, xb + ib, sb, (float*)yr, inner))
                     continue;
                 for (int k = 0; k < inner; k++)
                     yr[k] = default(TStore).Apply(op.Apply(xa[ia + k * sa], xb[ib + k * sb]));
@@ -86,7 +108,7 @@ static unsafe class NativeElementwise
     /// is contiguous (stride 1) or one broadcast value (stride 0); false (nothing done) otherwise.
     /// The vector forms are the same IEEE operations, so results equal the scalar loop's bit for bit.
     /// </summary>
-    static bool TryVector<TOp>(float* a, int sa, float* b, int sb, float* y, int n) where TOp : struct, IBinaryOp
+    static bool TryVector<TOp>(TOp op, float* a, int sa, float* b, int sb, float* y, int n) where TOp : struct, IBinaryOp
     {
         var ys = new Span<float>(y, n);
         if (sa == 1 && sb == 1)
@@ -108,6 +130,8 @@ static unsafe class NativeElementwise
                 for (; i < n; i++)
                     y[i] = b[i] > 0f ? a[i] : 0f;
             }
+            else if (typeof(TOp) == typeof(HardtanhGradOp))
+                HardtanhGrad(a, b, y, n, Unsafe.As<TOp, HardtanhGradOp>(ref op));
             else return false;
             return true;
         }
@@ -132,6 +156,22 @@ static unsafe class NativeElementwise
             return true;
         }
         return false;
+    }
+
+    /// <summary>HardtanhGradOp on contiguous g (a) and x (b): g where min &lt; x &lt; max, else +0, as the scalar op.</summary>
+    static void HardtanhGrad(float* a, float* b, float* y, int n, HardtanhGradOp op)
+    {
+        var min = Vector256.Create(op.Min);
+        var max = Vector256.Create(op.Max);
+        int i = 0;
+        for (; i + 8 <= n; i += 8)
+        {
+            var x = Vector256.Load(b + i);
+            var keep = Vector256.BitwiseAnd(Vector256.GreaterThan(x, min), Vector256.LessThan(x, max));
+            Vector256.Store(Vector256.BitwiseAnd(Vector256.Load(a + i), keep), y + i);
+        }
+        for (; i < n; i++)
+            y[i] = op.Apply(a[i], b[i]);
     }
 
     public static void StridedCopy<T>(HostMemory host, ArrayView<T> x, ArrayView<T> y, int count, Broadcast map) where T : unmanaged

@@ -41,6 +41,50 @@ static unsafe class NativeOptimizers
         });
     }
 
+    /// <summary>
+    /// Adam, and AdamW when <paramref name="decay"/> is given (param·decay first, then Adam without its L2 term, as
+    /// the AdamW kernel): <see cref="OptimizerMath.AdamUpdate"/>'s operations in its order, 8 elements at a time.
+    /// </summary>
+    public static void Adam(HostMemory host, ArrayView<float> param, ArrayView<float> grad, ArrayView<float> step,
+        ArrayView<float> expAvg, ArrayView<float> expAvgSq, AdamParams p, float? decay)
+    {
+        nint pp = host.Address(param), pg = host.Address(grad), pm = host.Address(expAvg), pv = host.Address(expAvgSq);
+        ((float*)host.Address(step))[0] = p.Step;
+        NativeLoops.For((int)param.Length, (begin, end) =>
+        {
+            float* ps = (float*)pp, gs = (float*)pg, ms = (float*)pm, vs = (float*)pv;
+            var beta1 = Vector256.Create(p.Beta1);
+            var beta2 = Vector256.Create(p.Beta2);
+            var oneMinusBeta2 = Vector256.Create(p.OneMinusBeta2);
+            var correction = Vector256.Create(p.BiasCorrection2Sqrt);
+            var eps = Vector256.Create(p.Eps);
+            var minusStep = Vector256.Create(-p.StepSize);
+            var scale = Vector256.Create(decay ?? 1f);
+            int i = begin;
+            for (; i + 8 <= end; i += 8)
+            {
+                var w = Vector256.Load(ps + i);
+                if (decay != null)
+                    w *= scale;
+                var g = Vector256.Load(gs + i);
+                if (p.WeightDecay != 0f)
+                    g = AddScaled(g, p.WeightDecay, w);
+                var m = AddScaled(Vector256.Load(ms + i) * beta1, p.OneMinusBeta1, g);
+                var v = Vector256.Load(vs + i) * beta2 + oneMinusBeta2 * g * g;
+                Vector256.Store(m, ms + i);
+                Vector256.Store(v, vs + i);
+                var denom = Vector256.Sqrt(v) / correction + eps;
+                Vector256.Store(w + minusStep * m / denom, ps + i);
+            }
+            for (; i < end; i++)
+            {
+                if (decay is { } d)
+                    ps[i] *= d;
+                OptimizerMath.AdamUpdate(ref ps[i], gs[i], ref ms[i], ref vs[i], p);
+            }
+        });
+    }
+
     /// <summary>a + alpha·b rounded once from double, as <see cref="OptimizerMath.AddScaled"/>.</summary>
     static Vector256<float> AddScaled(Vector256<float> a, float alpha, Vector256<float> b)
     {

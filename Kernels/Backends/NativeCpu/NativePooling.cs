@@ -7,7 +7,8 @@ namespace QSparse.Kernels;
 /// <summary>
 /// The native path of max pooling for the common case of non-overlapping windows (stride = kernel,
 /// no padding or dilation): the backward pass then scatters each window's gradient to its argmax
-/// without races. Other shapes keep the ILGPU kernels.
+/// without races (other shapes run the kernels' bodies on host loops); and the backward of the global
+/// average pool.
 /// </summary>
 static unsafe class NativePooling
 {
@@ -113,6 +114,22 @@ static unsafe class NativePooling
                 for (int o = 0; o < outPlane; o++)
                     gi[ids[o]] += go[o];
             }
+        });
+    }
+
+    /// <summary>
+    /// The backward of the global adaptive average pool (output 1×1): every element of plane p gets
+    /// 0 + gradOut[p] / H / W, the kernel's sum over its one window (so -0 becomes +0 as there), computed
+    /// once per plane instead of once per element with the window arithmetic.
+    /// </summary>
+    public static void GlobalAverageBackward(HostMemory host, ArrayView<float> gradOut, ArrayView<float> gradIn, Pool2dShape s)
+    {
+        nint pg = host.Address(gradOut), pi = host.Address(gradIn);
+        int plane = s.H * s.W;
+        NativeLoops.For(s.Planes, plane, (begin, end) =>
+        {
+            for (int p = begin; p < end; p++)
+                new Span<float>((float*)pi + (long)p * plane, plane).Fill(0f + ((float*)pg)[p] / s.H / s.W);
         });
     }
 }
