@@ -4,8 +4,8 @@ namespace QSparse.Host.Benchmarks;
 
 /// <summary>
 /// One training step (forward, loss, backward, optimizer) of an <see cref="ExampleNet"/> on one fixed random
-/// batch, float or converted to quantize+prune (<see cref="ExampleNetworks.Convert"/>, active after
-/// <see cref="SeedStepBench.ActiveAfter"/> steps as the seed's).
+/// batch, float or in quantize+prune mode (every QSPARSE operator active after
+/// <see cref="SeedStepBench.ActiveAfter"/> steps, as the seed's).
 /// </summary>
 public sealed class ExampleStepBench : IDisposable
 {
@@ -21,8 +21,7 @@ public sealed class ExampleStepBench : IDisposable
         Net = net;
         Mode = mode;
         var generator = new Generator(1);
-        var model = ExampleNetworks.Create(net, device, generator);
-        Model = mode == TrainMode.Float ? model : ExampleNetworks.Convert(net, model, device);
+        Model = ExampleNetworks.Create(net, device, generator, mode == TrainMode.QuantizePrune);
         optimizer = ExampleNetworks.Optimizer(net, Model);
         x = Tensor.Randn(device, ExampleNetworks.Input(net), generator);
         target = ExampleNetworks.Target(net, device, generator);

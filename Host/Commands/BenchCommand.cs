@@ -16,7 +16,7 @@ static class BenchCommand
         var quick = new Option<bool>("--quick") { Description = "batch 64 only and one first-launch row: about a minute on a 2-core CPU" };
         var full = new Option<bool>("--full") { Description = "SGEMM at 4096³ on CPU devices too (default there: 1024³)" };
         var repeats = new Option<int>("--repeats") { Description = "timed runs of each workload after its warm-up (default 5, --quick 3)" };
-        var networks = new Option<bool>("--networks") { Description = "instead: the example networks' training steps only (ResNet-20, ESPCN, pix2pix U-Net, MobileNetV2 blocks)" };
+        var networks = new Option<bool>("--networks") { Description = "instead: the example networks' training steps only (ResNet-20, ESPCN, pix2pix U-Net, MobileNetV2)" };
         var profile = new Option<int>("--profile") { Description = "instead: profile this many steady training steps per mode, op by op (forward, backward, optimizer)" };
         var command = new Command("bench", "time the compute core, the training step and the QSPARSE events on one device; print a table, write JSON")
         {
