@@ -7,12 +7,14 @@ static class QsparseActivity
 {
     /// <summary>
     /// How many quantizers have searched their decimals and the pruners' sparsity; an error when some are not
-    /// active after <paramref name="warmupSteps"/> steps (the timing would not be of a QSPARSE step).
+    /// active after <paramref name="warmupSteps"/> steps (the timing would not be of a QSPARSE step). Operators the
+    /// forward never calls (the U-Net's outermost <c>qout</c>, kept for upstream's keys) are not counted.
     /// </summary>
     public static string Describe(Module model, int warmupSteps)
     {
-        var quantizers = model.NamedModules().Select(m => m.Module).OfType<QuantizeLayer>().ToList();
-        var pruners = model.NamedModules().Select(m => m.Module).OfType<PruneLayer>().ToList();
+        var called = model.NamedModules().Select(m => m.Module).OfType<QSparseLayer>().Where(l => l.Initialized).ToList();
+        var quantizers = called.OfType<QuantizeLayer>().ToList();
+        var pruners = called.OfType<PruneLayer>().ToList();
         if (quantizers.Count == 0 && pruners.Count == 0)
             return "full precision";
         int quantized = quantizers.Count(q => q.Quantized);
