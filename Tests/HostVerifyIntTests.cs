@@ -24,11 +24,11 @@ public class HostVerifyIntTests(string kind) : DeviceTest(kind)
     {
         using var data = MnistFolder.Load(Device, SyntheticIdx.Folder(8, 4));
         var checkpoint = Path.Combine(Directory.CreateTempSubdirectory("qsparse-verify-").FullName, "run.safetensors");
-        using (var trainer = new Trainer(Device, options, data))
+        using (var trainer = new Trainer(Device, options, TaskDataSource.Mnist(data, options)))
         {
             while (trainer.Epoch < options.Epochs)
                 trainer.TrainEpoch((_, _) => { });
-            Assert.That((trainer.Model).BatchNormFolded, Is.True);
+            Assert.That(BatchNormFolding.Folded(trainer.Model), Is.True);
             trainer.Save(checkpoint);
         }
         var state = SafeTensors.Read(checkpoint);
@@ -43,7 +43,7 @@ public class HostVerifyIntTests(string kind) : DeviceTest(kind)
                 Assert.That((c.AccumulationDiff ?? 0, c.OutputDiff ?? 0), Is.EqualTo((0.0, 0.0)), c.Layer);
             Assert.That(checks.Where(c => c.Layer is not ("qin" or "fc2")).Select(c => c.OutputDiff), Has.All.Not.Null);
         }
-        Assert.That(VerifyIntCommand.Run(Device, checkpoint, data.Test, 4), Is.EqualTo(0));
+        Assert.That(VerifyIntCommand.Run(Device, checkpoint, data.Test.Batch([0, 1, 2, 3]).Images), Is.EqualTo(0));
 
         // The replay reads q2's decimal one higher than the float pipeline used: conv2's outputs (and what follows) differ.
         var decimals = state["q2.decimal"].AsFloats().Select(d => d + 1).ToArray();
