@@ -30,7 +30,8 @@ static class TrainCommand
         var gamma = new Option<double?>("--gamma") { Description = "mnist's StepLR decay per epoch (full 0.7 as the seed; quickstart 0.95: its epochs are short, and the network must recover after the last pruning step)" };
         var seed = new Option<ulong?>("--seed") { Description = "seed of the initial weights, dropout and data order (default 1)" };
         var limitTrain = new Option<int?>("--limit-train") { Description = "training examples per epoch (quickstart 7680 for mnist, full: all)" };
-        var limitTest = new Option<int?>("--limit-test") { Description = "test examples of the evaluations between epochs (quickstart 1000 for mnist); the last one uses all" };
+        var limitTest = new Option<int?>("--limit-test") { Description = "test examples of the evaluations between epochs (quickstart 1000 for mnist)" };
+        var limitFinalTest = new Option<int?>("--limit-final-test") { Description = "test examples of the evaluation after the last epoch (default all; the quick recipe of resnet18, mobilenetv2 and pix2pix fewer)" };
         var fuseBn = new Option<bool?>("--fuse-bn") { Description = "fold BatchNorm into the layer before it when quantization starts, so verify-int can prove the network in integers (default: on in the quickstart and quick recipes when quantizing; --fuse-bn false turns it off)" };
         var save = new Option<string?>("--save") { Description = "checkpoint to write after each epoch (default qsparse-<model>.safetensors)" };
         var plot = new Option<string?>("--plot") { Description = "PNG plot of loss, the test metric and sparsity (default: the checkpoint's name with .png)" };
@@ -40,7 +41,7 @@ static class TrainCommand
         var device = DeviceOption.Create();
         var command = new Command("train", "train a network with QSPARSE (the seed's MNIST network by default); writes a checkpoint and a plot")
         {
-            model, task, scale, recipe, mode, prune, order, window, epochs, batchSize, lr, gamma, seed, limitTrain, limitTest, fuseBn, save, plot, resume,
+            model, task, scale, recipe, mode, prune, order, window, epochs, batchSize, lr, gamma, seed, limitTrain, limitTest, limitFinalTest, fuseBn, save, plot, resume,
             data, dataset, device,
         };
         command.SetAction(parse =>
@@ -68,6 +69,7 @@ static class TrainCommand
                 Seed = parse.GetValue(seed) ?? 1,
                 LimitTrain = parse.GetValue(limitTrain) ?? size.LimitTrain,
                 LimitTest = parse.GetValue(limitTest) ?? size.LimitTest,
+                LimitFinalTest = parse.GetValue(limitFinalTest) ?? size.LimitFinalTest,
             };
             var savePath = parse.GetValue(save) ?? $"qsparse-{TrainOptions.Spell(modelKind)}.safetensors";
             return Run(options, parse.GetValue(device), parse.GetValue(data)!, parse.GetValue(dataset)!, parse.GetValue(resume), savePath,

@@ -7,11 +7,12 @@ namespace QSparse.Host.Training;
 /// </summary>
 /// <param name="Epochs">Epochs to train.</param>
 /// <param name="LimitTrain">Training examples per epoch (null: all).</param>
-/// <param name="LimitTest">Test examples of the evaluations between epochs (null: all; the last one uses all).</param>
+/// <param name="LimitTest">Test examples of the evaluations between epochs (null: all).</param>
+/// <param name="LimitFinalTest">Test examples of the evaluation after the last epoch (null: all).</param>
 /// <param name="BatchSize">Examples per step.</param>
 /// <param name="Gamma">The seed recipe's StepLR decay per epoch.</param>
 /// <param name="FuseBn">Fold BatchNorm when quantization starts, unless --fuse-bn says otherwise (when quantizing).</param>
-public sealed record RunSize(int Epochs, int? LimitTrain, int? LimitTest, int BatchSize, double Gamma, bool FuseBn)
+public sealed record RunSize(int Epochs, int? LimitTrain, int? LimitTest, int? LimitFinalTest, int BatchSize, double Gamma, bool FuseBn)
 {
     /// <summary>The recipes' names: quickstart (the default), quick and full.</summary>
     public static readonly string[] Recipes = ["quickstart", "quick", "full"];
@@ -23,16 +24,16 @@ public sealed record RunSize(int Epochs, int? LimitTrain, int? LimitTest, int Ba
     /// </summary>
     public static RunSize For(string recipe, ModelKind model) => (recipe, model) switch
     {
-        ("full", ModelKind.Mnist) => new(14, null, null, 64, 0.7, false),
-        ("full", ModelKind.Espcn) => new(200, null, null, 16, 0.7, false),
-        ("full", ModelKind.Pix2pix) => new(200, null, null, 1, 0.7, false),
-        ("full", _) => new(200, null, null, 128, 0.7, false),
-        (_, ModelKind.Mnist) => new(10, 7680, 1000, 64, 0.95, true),
-        (_, ModelKind.Resnet20) => new(8, 1280, 500, 64, 0.7, true),
-        (_, ModelKind.Resnet18) => new(8, 384, 200, 32, 0.7, true),
-        (_, ModelKind.Mobilenetv2) => new(8, 768, 500, 64, 0.7, true),
-        (_, ModelKind.Espcn) => new(8, 2048, 1000, 16, 0.7, true),
-        (_, ModelKind.Pix2pix) => new(8, 256, 200, 8, 0.7, true),
+        ("full", ModelKind.Mnist) => new(14, null, null, null, 64, 0.7, false),
+        ("full", ModelKind.Espcn) => new(200, null, null, null, 16, 0.7, false),
+        ("full", ModelKind.Pix2pix) => new(200, null, null, null, 1, 0.7, false),
+        ("full", _) => new(200, null, null, null, 128, 0.7, false),
+        (_, ModelKind.Mnist) => new(10, 7680, 1000, null, 64, 0.95, true),
+        (_, ModelKind.Resnet20) => new(8, 1280, 500, null, 64, 0.7, true),
+        (_, ModelKind.Resnet18) => new(8, 384, 200, 1000, 32, 0.7, true),
+        (_, ModelKind.Mobilenetv2) => new(8, 768, 500, 2000, 64, 0.7, true),
+        (_, ModelKind.Espcn) => new(8, 2048, 1000, null, 16, 0.7, true),
+        (_, ModelKind.Pix2pix) => new(8, 256, 200, 1000, 8, 0.7, true),
         _ => throw new ArgumentException($"unknown --recipe '{recipe}': expected one of {string.Join(", ", Recipes)}"),
     };
 }

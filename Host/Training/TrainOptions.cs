@@ -48,8 +48,11 @@ public sealed record TrainOptions
     /// <summary>Training examples per epoch, the first of each epoch's shuffle of the whole set; null: all.</summary>
     public int? LimitTrain { get; init; }
 
-    /// <summary>Test examples of the evaluations after each epoch but the last (which always uses all); null: all.</summary>
+    /// <summary>Test examples of the evaluations after each epoch but the last; null: all.</summary>
     public int? LimitTest { get; init; }
+
+    /// <summary>Test examples of the evaluation after the last epoch; null: all.</summary>
+    public int? LimitFinalTest { get; init; }
 
     /// <summary>The options that build the network and the data of a checkpoint's <paramref name="config"/> (for eval and verify-int).</summary>
     public static TrainOptions ForCheckpoint(NetworkConfig config) => new()

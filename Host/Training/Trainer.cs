@@ -23,8 +23,8 @@ public sealed class Trainer : IDisposable
     {
         if (options.BatchSize < 1 || options.EvalBatchSize < 1 || options.Epochs < 1 || options.Window < 1)
             throw new ArgumentException("--batch-size, --epochs and --window must be at least 1");
-        if (options.LimitTrain is < 1 || options.LimitTest is < 1)
-            throw new ArgumentException("--limit-train and --limit-test must be at least 1");
+        if (options.LimitTrain is < 1 || options.LimitTest is < 1 || options.LimitFinalTest is < 1)
+            throw new ArgumentException("--limit-train, --limit-test and --limit-final-test must be at least 1");
         this.options = options;
         this.data = data;
         if (data.TrainCount == 0)
@@ -137,8 +137,11 @@ public sealed class Trainer : IDisposable
         pending.Clear();
     }
 
-    /// <summary>Evaluates on the test set: the first <see cref="TrainOptions.LimitTest"/> examples unless <paramref name="full"/>.</summary>
-    public TaskMetrics Evaluate(bool full) => Task.Evaluate(data.TestBatches(full ? null : options.LimitTest));
+    /// <summary>
+    /// Evaluates on the test set: the first <see cref="TrainOptions.LimitTest"/> examples, or when <paramref name="final"/> the
+    /// first <see cref="TrainOptions.LimitFinalTest"/> (by default all).
+    /// </summary>
+    public TaskMetrics Evaluate(bool final) => Task.Evaluate(data.TestBatches(final ? options.LimitFinalTest : options.LimitTest));
 
     /// <summary>Writes the checkpoint (atomically: a failure leaves an existing file as it was).</summary>
     public void Save(string path) => Checkpoint.Save(path, Model, Task.Optimizers[0].Optimizer, Config.ToExtras().Concat(
