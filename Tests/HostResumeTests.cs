@@ -1,4 +1,4 @@
-using QSparse.Host.Data;
+using QSparse.Nn.Data;
 using QSparse.Host.Training;
 using QSparse.Nn;
 
@@ -18,19 +18,19 @@ public class HostResumeTests(string kind) : DeviceTest(kind)
     [Test]
     public void TwoEpochsStraightEqualOnePlusResumedOne()
     {
-        using var data = MnistFolder.Load(Device, SyntheticIdx.Folder(12, 4));
+        var data = MnistFolder.Load(SyntheticIdx.Folder(12, 4));
         var checkpoint = Path.Combine(Directory.CreateTempSubdirectory("qsparse-resume-").FullName, "run.safetensors");
 
-        using var straight = new Trainer(Device, options, TaskDataSource.Mnist(data, options));
+        using var straight = new Trainer(Device, options, TaskDataSource.Mnist(Device, data, options));
         straight.TrainEpoch((_, _) => { });
         straight.TrainEpoch((_, _) => { });
 
-        using (var first = new Trainer(Device, options, TaskDataSource.Mnist(data, options)))
+        using (var first = new Trainer(Device, options, TaskDataSource.Mnist(Device, data, options)))
         {
             first.TrainEpoch((_, _) => { });
             first.Save(checkpoint);
         }
-        using var resumed = new Trainer(Device, options, TaskDataSource.Mnist(data, options));
+        using var resumed = new Trainer(Device, options, TaskDataSource.Mnist(Device, data, options));
         resumed.Resume(checkpoint);
         Assert.That((resumed.Epoch, resumed.Step), Is.EqualTo((1, 2L)));
         resumed.TrainEpoch((_, _) => { });
@@ -56,23 +56,23 @@ public class HostResumeTests(string kind) : DeviceTest(kind)
             Mode = TrainMode.QuantizePrune, Order = QsparseOrder.QuantizeFirst, FuseBn = true, Window = 3, BatchSize = 2, LimitTrain = 4,
         };
         const int epochs = 6;
-        using var data = MnistFolder.Load(Device, SyntheticIdx.Folder(6, 4));
+        var data = MnistFolder.Load(SyntheticIdx.Folder(6, 4));
         var checkpoint = Path.Combine(Directory.CreateTempSubdirectory("qsparse-resume-").FullName, "run.safetensors");
 
-        using var straight = new Trainer(Device, qsparse, TaskDataSource.Mnist(data, qsparse));
+        using var straight = new Trainer(Device, qsparse, TaskDataSource.Mnist(Device, data, qsparse));
         for (int e = 0; e < epochs; e++)
             straight.TrainEpoch((_, _) => { });
 
         for (int e = 0; e < epochs - 1; e++)
         {
-            using var part = new Trainer(Device, qsparse, TaskDataSource.Mnist(data, qsparse));
+            using var part = new Trainer(Device, qsparse, TaskDataSource.Mnist(Device, data, qsparse));
             if (e > 0)
                 part.Resume(checkpoint);
             part.TrainEpoch((_, _) => { });
             part.Save(checkpoint);
         }
         Assert.That(SafeTensors.Read(checkpoint).Keys, Has.Some.StartsWith("extra.window.p1."), "the step-10 masks decide on a window begun in epoch 5");
-        using var resumed = new Trainer(Device, qsparse, TaskDataSource.Mnist(data, qsparse));
+        using var resumed = new Trainer(Device, qsparse, TaskDataSource.Mnist(Device, data, qsparse));
         resumed.Resume(checkpoint);
         resumed.TrainEpoch((_, _) => { });
 
@@ -110,11 +110,11 @@ public class HostResumeTests(string kind) : DeviceTest(kind)
     [Test]
     public void ResumingWithOtherFlagsIsAnErrorNamingThem()
     {
-        using var data = MnistFolder.Load(Device, SyntheticIdx.Folder(8, 2));
+        var data = MnistFolder.Load(SyntheticIdx.Folder(8, 2));
         var checkpoint = Path.Combine(Directory.CreateTempSubdirectory("qsparse-resume-").FullName, "run.safetensors");
-        using (var first = new Trainer(Device, options, TaskDataSource.Mnist(data, options)))
+        using (var first = new Trainer(Device, options, TaskDataSource.Mnist(Device, data, options)))
             first.Save(checkpoint);
-        using var other = new Trainer(Device, options with { BatchSize = 2 }, TaskDataSource.Mnist(data, options with { BatchSize = 2 }));
+        using var other = new Trainer(Device, options with { BatchSize = 2 }, TaskDataSource.Mnist(Device, data, options with { BatchSize = 2 }));
         var e = Assert.Throws<InvalidOperationException>(() => other.Resume(checkpoint))!;
         Assert.That(e.Message, Does.Contain("2 steps per epoch").And.Contain("4 steps per epoch"));
     }

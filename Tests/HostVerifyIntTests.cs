@@ -1,6 +1,6 @@
 using QSparse.Nn;
 using QSparse.Host.Commands;
-using QSparse.Host.Data;
+using QSparse.Nn.Data;
 using QSparse.Host.Training;
 using QSparse.Host.Verification;
 
@@ -22,9 +22,10 @@ public class HostVerifyIntTests(string kind) : DeviceTest(kind)
     [Test]
     public void FusedNetworkReplaysExactlyAndACorruptedDecimalDoesNot()
     {
-        using var data = MnistFolder.Load(Device, SyntheticIdx.Folder(8, 4));
+        var data = MnistFolder.Load(SyntheticIdx.Folder(8, 4));
+        var test = Transform.Images(data.Test, data.Normalization);
         var checkpoint = Path.Combine(Directory.CreateTempSubdirectory("qsparse-verify-").FullName, "run.safetensors");
-        using (var trainer = new Trainer(Device, options, TaskDataSource.Mnist(data, options)))
+        using (var trainer = new Trainer(Device, options, TaskDataSource.Mnist(Device, data, options)))
         {
             while (trainer.Epoch < options.Epochs)
                 trainer.TrainEpoch((_, _) => { });
@@ -37,20 +38,20 @@ public class HostVerifyIntTests(string kind) : DeviceTest(kind)
         var (model, _) = TrainedModel.Load(Device, checkpoint);
         using (new TensorScope())
         {
-            var checks = IntegerReplay.Run(model, state, data.Test.Batch([0, 1, 2, 3]).Images);
+            var checks = IntegerReplay.Run(model, state, Batch.ToDevice(Device, [.. Enumerable.Range(0, 4).Select(i => test[i].Image)]));
             Assert.That(checks.Select(c => c.Layer), Is.EqualTo(new[] { "qin", "conv1", "conv2", "fc1", "fc2" }));
             foreach (var c in checks)
                 Assert.That((c.AccumulationDiff ?? 0, c.OutputDiff ?? 0), Is.EqualTo((0.0, 0.0)), c.Layer);
             Assert.That(checks.Where(c => c.Layer is not ("qin" or "fc2")).Select(c => c.OutputDiff), Has.All.Not.Null);
         }
-        Assert.That(VerifyIntCommand.Run(Device, checkpoint, data.Test.Batch([0, 1, 2, 3]).Images), Is.EqualTo(0));
+        Assert.That(VerifyIntCommand.Run(Device, checkpoint, Batch.ToDevice(Device, [.. Enumerable.Range(0, 4).Select(i => test[i].Image)])), Is.EqualTo(0));
 
         // The replay reads q2's decimal one higher than the float pipeline used: conv2's outputs (and what follows) differ.
         var decimals = state["q2.decimal"].AsFloats().Select(d => d + 1).ToArray();
         state["q2.decimal"] = state["q2.decimal"] with { Data = decimals.SelectMany(BitConverter.GetBytes).ToArray() };
         using (new TensorScope())
         {
-            var corrupted = IntegerReplay.Run(model, state, data.Test.Batch([0, 1, 2, 3]).Images);
+            var corrupted = IntegerReplay.Run(model, state, Batch.ToDevice(Device, [.. Enumerable.Range(0, 4).Select(i => test[i].Image)]));
             Assert.That(corrupted.Single(c => c.Layer == "conv2").OutputDiff, Is.GreaterThan(0));
             Assert.That(VerifyIntCommand.Report(corrupted), Is.EqualTo(1));
         }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using QSparse.Host.Data;
+using QSparse.Nn.Data;
 
 namespace QSparse.Host.Commands;
 

@@ -27,8 +27,7 @@ static class EvalCommand
             using var dev = Device.Open(parse.GetValue(device));
             var (model, config) = TrainedModel.Load(dev, parse.GetValue(checkpoint)!);
             var options = TrainOptions.ForCheckpoint(config) with { EvalBatchSize = parse.GetValue(batchSize) };
-            var (test, owner) = TaskDataSource.Load(dev, options, parse.GetValue(data)!, parse.GetValue(dataset)!);
-            using var dataOwner = owner;
+            var test = TaskDataSource.Load(dev, options, parse.GetValue(data)!, parse.GetValue(dataset)!);
             using var task = Recipes.Create(config, options, model);
             Console.WriteLine(ResultLine.Format(task.Evaluate(test.TestBatches()), clock.Elapsed.TotalSeconds));
             return 0;

@@ -91,8 +91,7 @@ static class TrainCommand
     {
         var clock = Stopwatch.StartNew();
         using var device = Device.Open(deviceName);
-        var (data, owner) = TaskDataSource.Load(device, options, folder, dataset);
-        using var dataOwner = owner;
+        var data = TaskDataSource.Load(device, options, folder, dataset);
         using var trainer = new Trainer(device, options, data);
         if (resume != null)
             trainer.Resume(resume);

@@ -31,8 +31,7 @@ public static class VerifyIntCommand
             using var dev = Device.Open(parse.GetValue(device));
             var path = parse.GetValue(checkpoint)!;
             var options = TrainOptions.ForCheckpoint(CheckpointFile.Read(path).Config) with { EvalBatchSize = count };
-            var (test, owner) = TaskDataSource.Load(dev, options, parse.GetValue(data)!, parse.GetValue(dataset)!);
-            using var dataOwner = owner;
+            var test = TaskDataSource.Load(dev, options, parse.GetValue(data)!, parse.GetValue(dataset)!);
             var (input, target) = test.TestBatches(count).First();
             using (input)
             using (target)

@@ -1,8 +1,8 @@
-using QSparse.Host.Data;
 using QSparse.Host.Reporting;
 using QSparse.Host.Training;
 using QSparse.Host.Training.Tasks;
 using QSparse.Nn;
+using QSparse.Nn.Data;
 using SkiaSharp;
 
 namespace QSparse.Tests;
@@ -14,8 +14,27 @@ namespace QSparse.Tests;
 /// </summary>
 public class TaskTrainingTests(string kind) : DeviceTest(kind)
 {
-    DeviceTaskData Pairs(Tensor inputs, Tensor targets, int batch, int classes = 0) =>
-        new(new ImageDataset(inputs, targets), new ImageDataset(inputs.Clone(), targets.Clone()), "generated", classes, batch, batch, 7, null);
+    /// <summary>The images of a [N, C, H, W] tensor.</summary>
+    static HostImage[] Images(Tensor t)
+    {
+        var pixels = t.ToArray<float>();
+        int size = t.Numel / t.Shape[0];
+        return [.. Enumerable.Range(0, t.Shape[0]).Select(i => new HostImage(pixels[(i * size)..((i + 1) * size)], t.Shape[1], t.Shape[2], t.Shape[3]))];
+    }
+
+    /// <summary>The same pairs for training and test, batched as <paramref name="options"/> say.</summary>
+    ITaskData Pairs(Tensor inputs, Tensor targets, TrainOptions options)
+    {
+        var pairs = new ListDataset<ImagePair>([.. Images(inputs).Zip(Images(targets), (a, b) => new ImagePair(a, b))]);
+        return TaskDataSource.Pairs(Device, pairs, pairs, "generated", inputs.Shape[1], options);
+    }
+
+    /// <summary>The same labelled images for training and test.</summary>
+    ITaskData Labelled(Tensor images, long[] labels, int classes, TrainOptions options)
+    {
+        var examples = new ListDataset<LabeledImage>([.. Images(images).Select((x, i) => new LabeledImage(x, (int)labels[i]))]);
+        return TaskDataSource.Labelled(Device, examples, examples, "generated", images.Shape[1], classes, options);
+    }
 
     static Tensor Constants(Device device, float[] values, int side) =>
         Tensor.FromArray(device, values.SelectMany(v => Enumerable.Repeat(v, side * side)).ToArray(), values.Length, 1, side, side);
@@ -27,7 +46,7 @@ public class TaskTrainingTests(string kind) : DeviceTest(kind)
         var low = Constants(Device, [0.5f, 0.5f, 0.2f], 4);
         var high = Constants(Device, [0.25f, 0.5f, 0.1f], 8);
         var options = new TrainOptions { Model = ModelKind.Espcn, Mode = TrainMode.Float, Epochs = 2, BatchSize = 2, EvalBatchSize = 2 };
-        using var trainer = new Trainer(Device, options, Pairs(low, high, 2), (_, g) => new Sequential(
+        using var trainer = new Trainer(Device, options, Pairs(low, high, options), (_, g) => new Sequential(
             new Conv2d(1, 4, 3, padding: 1, device: Device, generator: g), new PixelShuffle(2, Device)));
         var metrics = trainer.Evaluate(true);
         double Psnr(double mse) => Math.Min(100, 10 * Math.Log10(1 / mse));
@@ -47,10 +66,11 @@ public class TaskTrainingTests(string kind) : DeviceTest(kind)
     {
         var generator = new Generator(3);
         var images = Tensor.Randn(Device, [6, 3, 4, 4], generator);
-        var labels = Tensor.FromArray(Device, new long[] { 0, 1, 2, 0, 1, 2 }, 6);
+        long[] classes = [0, 1, 2, 0, 1, 2];
+        var labels = Tensor.FromArray(Device, classes, 6);
         var options = new TrainOptions { Model = ModelKind.Resnet20, Mode = TrainMode.Float, Epochs = 4, BatchSize = 3, EvalBatchSize = 4 };
         Module? network = null;
-        using var trainer = new Trainer(Device, options, Pairs(images, labels, 3, classes: 3), (config, g) =>
+        using var trainer = new Trainer(Device, options, Labelled(images, classes, 3, options), (config, g) =>
         {
             Assert.That((config.Channels, config.Classes, config.Task), Is.EqualTo((3, 3, TaskKind.Classification)));
             return network = new Sequential(new Flatten(device: Device), new Linear(48, 3, device: Device, generator: g));
@@ -82,7 +102,7 @@ public class TaskTrainingTests(string kind) : DeviceTest(kind)
         var edges = Tensor.Rand(Device, [4, 1, 8, 8], generator) * 2f - 1f;
         var images = Tensor.Rand(Device, [4, 1, 8, 8], generator) * 2f - 1f;
         var options = new TrainOptions { Model = ModelKind.Pix2pix, Mode = TrainMode.Float, Epochs = 2, BatchSize = 2, EvalBatchSize = 2, Seed = 4 };
-        var data = Pairs(edges, images, 2);
+        var data = Pairs(edges, images, options);
         var folder = Directory.CreateTempSubdirectory("qsparse-pix2pix-").FullName;
         var checkpoint = Path.Combine(folder, "run.safetensors");
         Trainer Fresh() => new(Device, options, data, (_, g) => TinyPix2pix(Device, g));

@@ -1,4 +1,4 @@
-namespace QSparse.Host.Data;
+namespace QSparse.Nn.Data;
 
 /// <summary>A data set's name and the mean and standard deviation its pixels (scaled to [0, 1]) are normalised with.</summary>
 /// <param name="Name">The --dataset spelling.</param>

@@ -1,4 +1,4 @@
-namespace QSparse.Host.Data;
+namespace QSparse.Nn.Data;
 
 /// <summary>
 /// The order of the training examples in each epoch: a Fisher-Yates shuffle driven by SplitMix64,

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace QSparse.Host.Data;
+namespace QSparse.Nn.Data;
 
 /// <summary>
 /// The IDX format of MNIST and Fashion-MNIST (plain or gzip): a big-endian magic number

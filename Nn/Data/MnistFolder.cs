@@ -1,12 +1,10 @@
-using QSparse.Nn;
-
-namespace QSparse.Host.Data;
+namespace QSparse.Nn.Data;
 
 /// <summary>
 /// A folder holding an MNIST-style data set in its four standard IDX files (each plain or .gz):
 /// train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte.
 /// </summary>
-public sealed class MnistFolder : IDisposable
+public sealed class MnistFolder
 {
     /// <summary>Where Debian's dataset-fashion-mnist package installs Fashion-MNIST: the default data.</summary>
     public const string DefaultPath = "/usr/share/datasets/fashion-mnist";
@@ -17,28 +15,31 @@ public sealed class MnistFolder : IDisposable
     /// <summary>Classes of MNIST and Fashion-MNIST.</summary>
     public const int Classes = 10;
 
-    MnistFolder(ImageDataset train, ImageDataset test, DatasetStats stats)
+    MnistFolder(IDataset<LabeledImage> train, IDataset<LabeledImage> test, DatasetStats stats)
     {
         Train = train;
         Test = test;
         Stats = stats;
     }
 
-    /// <summary>The 60,000 training examples (or however many the folder holds).</summary>
-    public ImageDataset Train { get; }
+    /// <summary>The 60,000 training examples (or however many the folder holds): 1x28x28 images, pixels b/255 in [0, 1].</summary>
+    public IDataset<LabeledImage> Train { get; }
 
-    /// <summary>The 10,000 test examples.</summary>
-    public ImageDataset Test { get; }
+    /// <summary>The 10,000 test examples, as <see cref="Train"/>.</summary>
+    public IDataset<LabeledImage> Test { get; }
 
-    /// <summary>The data set the normalisation was taken from.</summary>
+    /// <summary>The data set whose mean and standard deviation the images are to be normalised with.</summary>
     public DatasetStats Stats { get; }
 
+    /// <summary>The seed's normalisation with <see cref="Stats"/> (<see cref="NormalizeBytes"/>), for <see cref="Transform.Images"/>.</summary>
+    public NormalizeBytes Normalization => new(Stats.Mean, Stats.Std);
+
     /// <summary>
-    /// Reads <paramref name="folder"/> and uploads both splits to <paramref name="device"/>, normalised
-    /// with <paramref name="dataset"/>'s mean and standard deviation ("auto": the known data set whose
-    /// mean pixel is nearest the training images'). A missing or malformed file is an error naming it.
+    /// Reads <paramref name="folder"/> into host memory; <see cref="Stats"/> is <paramref name="dataset"/>'s
+    /// ("auto": the known data set whose mean pixel is nearest the training images'). A missing or malformed
+    /// file is an error naming it.
     /// </summary>
-    public static MnistFolder Load(Device device, string folder, string dataset = "auto")
+    public static MnistFolder Load(string folder, string dataset = "auto")
     {
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException(
@@ -48,17 +49,7 @@ public sealed class MnistFolder : IDisposable
         var stats = dataset.Equals("auto", StringComparison.OrdinalIgnoreCase)
             ? DatasetStats.Nearest(trainImages.Length == 0 ? 0 : trainImages.Average(b => (double)b) / 255)
             : DatasetStats.Parse(dataset);
-        ImageDataset? train = null;
-        try
-        {
-            train = Upload(device, trainImages, trainLabels, stats);
-            return new MnistFolder(train, Upload(device, testImages, testLabels, stats), stats);
-        }
-        catch
-        {
-            train?.Dispose();
-            throw;
-        }
+        return new MnistFolder(Examples(trainImages, trainLabels), Examples(testImages, testLabels), stats);
     }
 
     static (byte[] Images, byte[] Labels) ReadSplit(string folder, string split)
@@ -87,29 +78,6 @@ public sealed class MnistFolder : IDisposable
         throw new FileNotFoundException($"{Path.Combine(folder, name)}[.gz]: missing (expected an IDX file of unsigned bytes)");
     }
 
-    // NOTE: normalised once on the host at load time; the training loop only gathers batches on the device.
-    static ImageDataset Upload(Device device, byte[] images, byte[] labels, DatasetStats stats)
-    {
-        var pixels = new float[images.Length];
-        float scale = (float)(1 / (255 * stats.Std)), shift = (float)(-stats.Mean / stats.Std);
-        for (int i = 0; i < pixels.Length; i++)
-            pixels[i] = images[i] * scale + shift;
-        var x = Tensor.FromArray(device, pixels, labels.Length, 1, ImageSize, ImageSize);
-        try
-        {
-            return new ImageDataset(x, Tensor.FromArray(device, labels.Select(l => (long)l).ToArray(), labels.Length));
-        }
-        catch
-        {
-            x.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Releases both splits' device memory.</summary>
-    public void Dispose()
-    {
-        Train.Dispose();
-        Test.Dispose();
-    }
+    static ByteImages Examples(byte[] images, byte[] labels) =>
+        new(images, [.. labels.Select(l => (int)l)], 0, ImageSize * ImageSize, 1, ImageSize, ImageSize);
 }
