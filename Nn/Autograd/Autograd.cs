@@ -5,7 +5,7 @@ namespace QSparse.Nn;
 /// are enabled and an input requires them; <see cref="Tensor.Backward"/> walks the graph in reverse
 /// topological order, summing gradients.
 /// </summary>
-public static class Autograd
+public static partial class Autograd
 {
     [ThreadStatic] static int noGradDepth;
 
@@ -49,6 +49,7 @@ public static class Autograd
             output.GradFn = new GradNode(name, inputs, backward, saved);
         if (IsGradEnabled)
             OpProfiler.Mark(name, output.Device);
+        observer?.Op(name, inputs, output);
         return output;
     }
 

@@ -24,7 +24,9 @@ public abstract class Function
         Saved[] saved;
         using (var scope = new TensorScope())
         {
+            // NOTE: an observer sees the function as one op, not the ops its forward runs.
             using (Autograd.NoGrad())
+            using (Autograd.Unobserved())
                 output = Forward(ctx, inputs);
             // An input returned as it is gets a view of its own, so the graph never loops back on it.
             if (Array.Exists(inputs, t => ReferenceEquals(t, output)))

@@ -1,24 +1,45 @@
 namespace QSparse.Nn;
 
 /// <summary>
-/// What one forward of a model ran, recorded through forward hooks: every module call in the order it
-/// began, with its path, input and output shapes, and the QSPARSE layers around it (see <see cref="ModuleCall"/>).
-/// What FuseBn, verify-int and exporters read instead of hand-written layer tables.
-/// NOTE: only module calls are seen: a functional op between them (x.Relu(), a residual add) is not, so a
-/// network meant to be traced runs such steps as modules (ReLU, MaxPool2d, Flatten).
+/// What one forward of a model ran, recorded through forward hooks and the autograd op hook: every module
+/// call in the order it began, with its path, input and output shapes, and the QSPARSE layers around it (see
+/// <see cref="ModuleCall"/>), and every op run functionally between module calls (a residual block's
+/// <c>a + b</c>, a <c>Tensor.Cat</c>, a <c>Reshape</c>: see <see cref="FunctionalOp"/>), under
+/// <see cref="Autograd.NoGrad"/> too. The layer calls and the functional ops form a data-flow graph
+/// (<see cref="Steps"/>, each step knowing which earlier steps made its inputs). What FuseBn, verify-int and
+/// exporters read instead of hand-written layer tables.
 /// </summary>
 public sealed class ModelTrace
 {
     readonly Dictionary<Module, string> pathOf;
 
-    ModelTrace(List<ModuleCall> calls, Dictionary<Module, string> pathOf)
+    ModelTrace(List<ModuleCall> calls, List<TraceStep> steps, ModelInput input, TraceStep? outputFrom, Dictionary<Module, string> pathOf)
     {
         Calls = calls;
+        Steps = steps;
+        Input = input;
+        OutputFrom = outputFrom;
         this.pathOf = pathOf;
     }
 
     /// <summary>Every module call, in the order the calls began (a container before its children).</summary>
     public IReadOnlyList<ModuleCall> Calls { get; }
+
+    /// <summary>
+    /// The data-flow graph in the order its steps ran (every step after those that made its inputs): the layer
+    /// calls (<see cref="ModuleCall.IsLayer"/>) and the <see cref="FunctionalOp"/>s. Containers are not steps:
+    /// they hand their children's tensors on.
+    /// </summary>
+    public IReadOnlyList<TraceStep> Steps { get; }
+
+    /// <summary>The model's input: the source of the steps that read it.</summary>
+    public ModelInput Input { get; }
+
+    /// <summary>The step that made the model's output (null when the trace did not see it made).</summary>
+    public TraceStep? OutputFrom { get; }
+
+    /// <summary>The steps that read the output of <paramref name="step"/>, in order.</summary>
+    public IEnumerable<TraceStep> ReadersOf(TraceStep step) => Steps.Where(s => s.Inputs.Contains(step));
 
     /// <summary>The calls of modules that compute by themselves (<see cref="ModuleCall.IsLayer"/>), in order.</summary>
     public IEnumerable<ModuleCall> Layers => Calls.Where(c => c.IsLayer);
@@ -30,7 +51,8 @@ public sealed class ModelTrace
     /// <summary>
     /// Runs <paramref name="model"/> once on <paramref name="input"/> through <see cref="Module.Call"/> (in its
     /// current mode: switch to evaluation first for a trace without training side effects) and records every
-    /// call of it and its descendants. With <paramref name="keepOutputs"/> each call keeps a host copy of its output.
+    /// call of it and its descendants, and the ops run between them. With <paramref name="keepOutputs"/> each
+    /// step keeps a host copy of its output.
     /// </summary>
     public static ModelTrace Record(Module model, Tensor input, bool keepOutputs = false)
     {
@@ -39,16 +61,29 @@ public sealed class ModelTrace
         foreach (var (path, m) in model.NamedModules())
             pathOf.TryAdd(m, path);
         var calls = new List<ModuleCall>();
+        var steps = new List<TraceStep>();
         var running = new List<ModuleCall>();
-        // The latest layer call that produced a tensor, and the layers whose output a tensor still is (through QSPARSE and pass-through layers).
-        var producer = new Dictionary<Tensor, ModuleCall>(ReferenceEqualityComparer.Instance);
+        var modelInput = new ModelInput((int[])input.Shape.Clone()) { Output = keepOutputs ? HostTensor.From(input) : null };
+        // The latest step that made a tensor, and the layers whose output a tensor still is (through QSPARSE and pass-through layers).
+        var producer = new Dictionary<Tensor, TraceStep>(ReferenceEqualityComparer.Instance) { [input] = modelInput };
         var owners = new Dictionary<Tensor, List<ModuleCall>>(ReferenceEqualityComparer.Instance);
         var handles = new List<IDisposable>();
+        ModuleCall? lastLayer = null;
         void Begin(Module m, Tensor x)
         {
             var call = new ModuleCall(calls.Count, pathOf[m], m, running.LastOrDefault(), (int[])x.Shape.Clone(), producer.GetValueOrDefault(x));
             calls.Add(call);
             running.Add(call);
+            if (call.IsLayer)
+                steps.Add(call);
+        }
+        void Op(FunctionalOp op, Tensor y)
+        {
+            op.OutputShape = (int[])y.Shape.Clone();
+            if (keepOutputs)
+                op.Output = HostTensor.From(y);
+            steps.Add(op);
+            producer[y] = op;
         }
         void End(Module m, Tensor x, Tensor y)
         {
@@ -60,6 +95,7 @@ public sealed class ModelTrace
             if (!call.IsLayer)
                 return;
             producer[y] = call;
+            lastLayer = call;
             if (m is QSparseLayer layer)
             {
                 var after = owners.GetValueOrDefault(x) ?? [];
@@ -69,6 +105,17 @@ public sealed class ModelTrace
             else
                 owners[y] = ReferenceEquals(x, y) && owners.TryGetValue(x, out var before) ? [.. before, call] : [call];
         }
+        // An op belongs to the trace when it runs in the Forward of a module that is not a layer (a layer's own ops are its call).
+        var observer = new OpObserver((name, inputs, y) =>
+        {
+            if (running.Count == 0 || running[^1].IsLayer || running[^1].IsParameterTransform)
+                return null;
+            var op = new FunctionalOp(name, running[^1], inputs.Select(t => producer.GetValueOrDefault(t)).ToArray(),
+                inputs.Select(t => (int[])t.Shape.Clone()).ToArray(), lastLayer);
+            Op(op, y);
+            return op;
+        });
+        Tensor output;
         try
         {
             foreach (var m in pathOf.Keys)
@@ -76,13 +123,33 @@ public sealed class ModelTrace
                 handles.Add(m.RegisterForwardPreHook(Begin));
                 handles.Add(m.RegisterForwardHook(End));
             }
-            model.Call(input);
+            using (Autograd.Observe(observer))
+                output = model.Call(input);
         }
         finally
         {
             handles.ForEach(h => h.Dispose());
         }
-        return new ModelTrace(calls, pathOf);
+        return new ModelTrace(calls, steps, modelInput, producer.GetValueOrDefault(output), pathOf);
+    }
+
+    /// <summary>Hands each observed op to a recorder (which returns the step it made, or null), and later arguments to that step.</summary>
+    sealed class OpObserver(Func<string, Tensor[], Tensor, FunctionalOp?> record) : IOpObserver
+    {
+        FunctionalOp? last;
+        Tensor? lastOutput;
+
+        public void Op(string name, Tensor[] inputs, Tensor output)
+        {
+            last = record(name, inputs, output);
+            lastOutput = output;
+        }
+
+        public void Arguments(Tensor output, int[] arguments)
+        {
+            if (last != null && ReferenceEquals(output, lastOutput))
+                last.Arguments = arguments;
+        }
     }
 
     /// <summary>One line per call, indented by depth, with the QSPARSE layers by path: "  conv2 Conv2d [...] -> [...] weight: conv2.prune, conv2.quantize".</summary>

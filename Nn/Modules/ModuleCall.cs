@@ -2,20 +2,20 @@ namespace QSparse.Nn;
 
 /// <summary>
 /// One module call of a <see cref="ModelTrace"/>: which module ran where, on what shapes, and the QSPARSE
-/// layers around it (those transforming its weight and bias, and those applied after its output).
+/// layers around it (those transforming its weight and bias, and those applied after its output). A layer call
+/// (<see cref="IsLayer"/>) is a step of the trace's data-flow graph, reading the output of <see cref="Source"/>.
 /// </summary>
-public sealed class ModuleCall
+public sealed class ModuleCall : TraceStep
 {
     readonly List<QSparseLayer> outputOperators = [];
 
-    internal ModuleCall(int index, string path, Module module, ModuleCall? parent, int[] inputShape, ModuleCall? inputFrom)
+    internal ModuleCall(int index, string path, Module module, ModuleCall? parent, int[] inputShape, TraceStep? source) : base(parent)
     {
         Index = index;
         Path = path;
         Module = module;
-        Parent = parent;
         InputShape = inputShape;
-        InputFrom = inputFrom;
+        Source = source;
         IsParameterTransform = parent != null && parent.Module.IsParameterTransform(module);
         IsLayer = !IsParameterTransform && module.NamedChildren().All(c => module.IsParameterTransform(c.Module));
         WeightOperators = module.ParameterTransforms("weight").OfType<QSparseLayer>().ToList();
@@ -30,15 +30,10 @@ public sealed class ModuleCall
 
     public Module Module { get; }
 
-    /// <summary>The call this one ran inside (null for the model's own call).</summary>
-    public ModuleCall? Parent { get; }
-
     /// <summary>Nesting depth: 0 for the model's own call.</summary>
     public int Depth => Parent == null ? 0 : Parent.Depth + 1;
 
     public int[] InputShape { get; }
-
-    public int[] OutputShape { get; internal set; } = [];
 
     /// <summary>True when this call applies one of <see cref="Parent"/>'s parameter transforms (a weight quantizer).</summary>
     public bool IsParameterTransform { get; }
@@ -59,10 +54,19 @@ public sealed class ModuleCall
     public IReadOnlyList<QSparseLayer> OutputOperators => outputOperators;
 
     /// <summary>The latest layer call whose output is this call's input; null for the model's input or a tensor made by a functional op.</summary>
-    public ModuleCall? InputFrom { get; }
+    public ModuleCall? InputFrom => Source as ModuleCall;
 
-    /// <summary>A host copy of the output, when the trace was recorded with keepOutputs.</summary>
-    public HostTensor? Output { get; internal set; }
+    /// <summary>
+    /// The step that made this call's input: the latest layer call or functional op whose output it is, or the
+    /// <see cref="ModelInput"/>; null for a tensor the trace did not see made.
+    /// </summary>
+    public TraceStep? Source { get; }
+
+    /// <summary>[<see cref="Source"/>].</summary>
+    public override IReadOnlyList<TraceStep?> Inputs => [Source];
+
+    /// <summary>"Conv2d at 'conv1'" ("at the model" for the model's own call).</summary>
+    public override string Describe() => $"{Module.TypeName} at {(Path.Length == 0 ? "the model" : $"'{Path}'")}";
 
     internal void AddOutputOperator(QSparseLayer layer) => outputOperators.Add(layer);
 

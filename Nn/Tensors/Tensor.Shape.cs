@@ -59,7 +59,7 @@ public sealed partial class Tensor
         var inverse = new int[Rank];
         for (int i = 0; i < Rank; i++)
             inverse[perm[i]] = i;
-        return Autograd.Record(result, "Permute", [this], g => [g.Permute(inverse)]);
+        return Autograd.WithArguments(Autograd.Record(result, "Permute", [this], g => [g.Permute(inverse)]), perm);
     }
 
     public Tensor Transpose(int dim0, int dim1)
@@ -114,8 +114,8 @@ public sealed partial class Tensor
             offsets[i] = offset;
             result.StridedCopyFrom(tensors[i], ShapeUtil.Strides(tensors[i].Shape), outStrides, offset * outStrides[d]);
         }
-        return Autograd.Record(result, "Cat", tensors.ToArray(), g =>
-            tensors.Select((t, i) => g.Slice(d, offsets[i], offsets[i] + t.Shape[d])).ToArray<Tensor?>());
+        return Autograd.WithArguments(Autograd.Record(result, "Cat", tensors.ToArray(), g =>
+            tensors.Select((t, i) => g.Slice(d, offsets[i], offsets[i] + t.Shape[d])).ToArray<Tensor?>()), d);
     }
 
     /// <summary>Materialises this tensor broadcast to <paramref name="shape"/>.</summary>
