@@ -14,9 +14,6 @@ public static class ModelCatalog
         _ => TaskKind.Classification,
     };
 
-    /// <summary>True for the networks built here today (the others arrive with Nn/Models).</summary>
-    public static bool Available(ModelKind model) => model is ModelKind.Mnist;
-
     /// <summary>
     /// The network of <paramref name="config"/>, its weights initialised from <paramref name="generator"/> (which its dropout
     /// layers also draw from); for pix2pix a <see cref="Pix2pixNetworks"/>.
@@ -32,7 +29,13 @@ public static class ModelCatalog
             ModelKind.Mnist when config.Channels != 1 || config.Classes != 10 => throw new ArgumentException(
                 $"--model mnist takes 1-channel 28x28 images of 10 classes, the data has {config.Channels} channels and {config.Classes} classes"),
             ModelKind.Mnist => new MnistNet(device, generator, config.NetworkOptions),
-            _ => throw new ArgumentException($"--model {TrainOptions.Spell(config.Model)} is not built in this version (expected one of: {string.Join(", ", Enum.GetValues<ModelKind>().Where(Available).Select(TrainOptions.Spell))})"),
+            ModelKind.Resnet20 => ResNet.ResNet20(device, generator, config.NetworkOptions, config.Channels, config.Classes),
+            ModelKind.Resnet18 => ResNet.ResNet18(device, generator, config.NetworkOptions, config.Channels, config.Classes),
+            ModelKind.Mobilenetv2 => new MobileNetV2(device, generator, config.NetworkOptions, config.Channels, config.Classes),
+            ModelKind.Espcn => new Espcn(device, generator, config.NetworkOptions, config.Scale, config.Channels),
+            // NOTE: the generator's weights are drawn first, then the discriminator's, from the one stream (pix2pix_model.py builds netG, then netD).
+            _ => new Pix2pixNetworks(new UnetGenerator(device, generator, config.NetworkOptions, config.Channels, config.Channels),
+                new PatchDiscriminator(device, generator, config.NetworkOptions, 2 * config.Channels)),
         };
     }
 
@@ -57,6 +60,10 @@ public static class ModelCatalog
     public static IReadOnlyDictionary<string, string> OutputOf(ModelKind model) => model switch
     {
         ModelKind.Mnist => MnistNet.OutputOf,
+        ModelKind.Resnet20 or ModelKind.Resnet18 => ResNet.OutputOf,
+        ModelKind.Mobilenetv2 => MobileNetV2.OutputOf,
+        ModelKind.Espcn => Espcn.OutputOf,
+        // UnetGenerator names its QSPARSE layers after their paths (no table): each is a row of its own.
         _ => new Dictionary<string, string>(),
     };
 }

@@ -29,11 +29,11 @@ public sealed record RunSize(int Epochs, int? LimitTrain, int? LimitTest, int? L
         ("full", ModelKind.Pix2pix) => new(200, null, null, null, 1, 0.7, false),
         ("full", _) => new(200, null, null, null, 128, 0.7, false),
         (_, ModelKind.Mnist) => new(10, 7680, 1000, null, 64, 0.95, true),
-        (_, ModelKind.Resnet20) => new(8, 2560, 1000, null, 64, 0.7, true),
-        (_, ModelKind.Resnet18) => new(8, 384, 200, 1000, 32, 0.7, true),
-        (_, ModelKind.Mobilenetv2) => new(8, 768, 500, 2000, 64, 0.7, true),
+        (_, ModelKind.Resnet20) => new(8, 2560, 1000, null, 64, 0.7, false),
+        (_, ModelKind.Resnet18) => new(8, 384, 200, 1000, 32, 0.7, false),
+        (_, ModelKind.Mobilenetv2) => new(8, 768, 500, 2000, 64, 0.7, false),
         (_, ModelKind.Espcn) => new(8, 12800, 1000, null, 16, 0.7, false),
-        (_, ModelKind.Pix2pix) => new(8, 384, 200, 1000, 8, 0.7, true),
+        (_, ModelKind.Pix2pix) => new(8, 384, 200, 1000, 8, 0.7, false),
         _ => throw new ArgumentException($"unknown --recipe '{recipe}': expected one of {string.Join(", ", Recipes)}"),
     };
 }
