@@ -32,7 +32,7 @@ static class TrainCommand
         var limitTrain = new Option<int?>("--limit-train") { Description = "training examples per epoch (quickstart 7680 for mnist, full: all)" };
         var limitTest = new Option<int?>("--limit-test") { Description = "test examples of the evaluations between epochs (quickstart 1000 for mnist)" };
         var limitFinalTest = new Option<int?>("--limit-final-test") { Description = "test examples of the evaluation after the last epoch (default all; the quick recipe of resnet18, mobilenetv2 and pix2pix fewer)" };
-        var fuseBn = new Option<bool?>("--fuse-bn") { Description = "fold BatchNorm into the layer before it when quantization starts, so verify-int can prove the network in integers (default: on in the quickstart and quick recipes when quantizing; --fuse-bn false turns it off)" };
+        var fuseBn = new Option<bool?>("--fuse-bn") { Description = "fold BatchNorm into the layer before it when quantization starts, so verify-int can prove the network in integers (default: on in the seed's quickstart when quantizing; --fuse-bn false turns it off)" };
         var save = new Option<string?>("--save") { Description = "checkpoint to write after each epoch (default qsparse-<model>.safetensors)" };
         var plot = new Option<string?>("--plot") { Description = "PNG plot of loss, the test metric and sparsity (default: the checkpoint's name with .png)" };
         var resume = new Option<string?>("--resume") { Description = "continue the run saved in this checkpoint (same flags)" };
