@@ -47,8 +47,7 @@ static class TrainCommand
         command.SetAction(parse =>
         {
             var modelKind = Parse<ModelKind>(parse.GetValue(model), "--model") ?? ModelKind.Mnist;
-            if (Parse<TaskKind>(parse.GetValue(task), "--task") is { } asked && asked != ModelCatalog.TaskOf(modelKind))
-                throw new ArgumentException($"--model {TrainOptions.Spell(modelKind)} is trained for --task {TrainOptions.Spell(ModelCatalog.TaskOf(modelKind))}, not {TrainOptions.Spell(asked)}");
+            ModelCatalog.CheckTask(modelKind, Parse<TaskKind>(parse.GetValue(task), "--task") ?? ModelCatalog.TaskOf(modelKind));
             if (parse.GetValue(scale) is { } s && (s is not (2 or 3) || modelKind != ModelKind.Espcn))
                 throw new ArgumentException($"--scale {s}: expected 2 or 3, for --model espcn");
             var size = RunSize.For(parse.GetValue(recipe) ?? "quickstart", modelKind);

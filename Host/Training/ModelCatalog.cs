@@ -14,6 +14,13 @@ public static class ModelCatalog
         _ => TaskKind.Classification,
     };
 
+    /// <summary>An error unless <paramref name="model"/> is trained for <paramref name="task"/>.</summary>
+    public static void CheckTask(ModelKind model, TaskKind task)
+    {
+        if (task != TaskOf(model))
+            throw new ArgumentException($"--model {TrainOptions.Spell(model)} is trained for --task {TrainOptions.Spell(TaskOf(model))}, not {TrainOptions.Spell(task)}");
+    }
+
     /// <summary>
     /// The network of <paramref name="config"/>, its weights initialised from <paramref name="generator"/> (which its dropout
     /// layers also draw from); for pix2pix a <see cref="Pix2pixNetworks"/>.
@@ -22,8 +29,7 @@ public static class ModelCatalog
     {
         if (config.FuseBn && !config.Quantizes)
             throw new ArgumentException("--fuse-bn folds BatchNorm when quantization starts: it needs --mode quantize or quantize+prune");
-        if (config.Task != TaskOf(config.Model))
-            throw new ArgumentException($"--model {TrainOptions.Spell(config.Model)} is trained for --task {TrainOptions.Spell(TaskOf(config.Model))}, not {TrainOptions.Spell(config.Task)}");
+        CheckTask(config.Model, config.Task);
         return config.Model switch
         {
             ModelKind.Mnist when config.Channels != 1 || config.Classes != 10 => throw new ArgumentException(
