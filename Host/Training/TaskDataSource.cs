@@ -89,14 +89,19 @@ public static class TaskDataSource
     static ITaskData Pix2pix(Device device, TrainOptions options, string folder, string dataset, int size)
     {
         static ImagePair Normalized(ImagePair p, SampleRandom random) => new(Signed.Apply(p.Input, random), Signed.Apply(p.Target, random));
-        IDataset<ImagePair> EdgePairs(IDataset<HostImage> images) =>
-            Transform.Map(images, (HostImage image, SampleRandom random) => Normalized(new EdgeMap().Apply(new Pad((size - image.Height) / 2).Apply(image, random), random), random));
         if (IsImageFolders(folder))
-            return Pairs(device, Transform.Map(PairedImageFolder.Load(Path.Combine(folder, "train"), 1), (Func<ImagePair, SampleRandom, ImagePair>)Normalized),
-                Transform.Map(PairedImageFolder.Load(Path.Combine(folder, "test"), 1), (Func<ImagePair, SampleRandom, ImagePair>)Normalized), $"A|B pairs from {folder}", 1, options);
+        {
+            IDataset<ImagePair> Split(string name) =>
+                Transform.Map(PairedImageFolder.Load(Path.Combine(folder, name), 1), (Func<ImagePair, SampleRandom, ImagePair>)Normalized);
+            return Pairs(device, Split("train"), Split("test"), $"A|B pairs from {folder}", 1, options);
+        }
+        var edges = new EdgeMap();
+        var pad = new Pad((size - MnistFolder.ImageSize) / 2);
         var mnist = MnistFolder.Load(folder, dataset);
-        return Pairs(device, EdgePairs(Transform.Map(mnist.Train, e => e.Image)), EdgePairs(Transform.Map(mnist.Test, e => e.Image)),
-            $"{mnist.Stats.Name} from {folder}: edge maps -> images, padded to {size}x{size}", 1, options);
+        IDataset<ImagePair> EdgePairs(IDataset<LabeledImage> images) =>
+            Transform.Map(images, (LabeledImage e, SampleRandom random) => Normalized(edges.Apply(pad.Apply(e.Image, random), random), random));
+        return Pairs(device, EdgePairs(mnist.Train), EdgePairs(mnist.Test), $"{mnist.Stats.Name} from {folder}: edge maps -> images, padded to {size}x{size}", 1,
+            options);
     }
 
     static (IDataset<HostImage> Train, IDataset<HostImage> Test, string Description) Images(string folder, string dataset)
