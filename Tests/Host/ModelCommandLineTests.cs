@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using QSparse.Tests.Docs;
 
 namespace QSparse.Tests;
 
@@ -10,23 +9,6 @@ namespace QSparse.Tests;
 /// </summary>
 public class ModelCommandLineTests
 {
-    static (int Code, string[] Lines) Run(params string[] args)
-    {
-        using var capture = new ConsoleCapture();
-        var error = Console.Error;
-        var errors = new StringWriter();
-        Console.SetError(errors);
-        try
-        {
-            int code = QSparse.Host.Program.Main(args);
-            return (code, [.. capture.Take(), .. errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)]);
-        }
-        finally
-        {
-            Console.SetError(error);
-        }
-    }
-
     static string Data(string kind) => kind switch
     {
         "idx" => SyntheticIdx.Folder(2, 2),
@@ -62,7 +44,7 @@ public class ModelCommandLineTests
     {
         var folder = Data(data);
         var checkpoint = Path.Combine(Directory.CreateTempSubdirectory("qsparse-model-").FullName, "run.safetensors");
-        var (code, train) = Run(["train", "--model", .. model.Split(' '), "--data", folder, "--device", "cpu", "--mode", "quantize", "--window", "1",
+        var (code, train) = ProgramRun.Run(["train", "--model", .. model.Split(' '), "--data", folder, "--device", "cpu", "--mode", "quantize", "--window", "1",
             "--limit-train", "2", "--batch-size", "2", "--epochs", "4", "--save", checkpoint]);
         Assert.That(code, Is.EqualTo(0), string.Join("\n", train));
         Assert.That(train, Has.Some.Matches(@"^epoch 4/4: lr \S+ .* \(2 images\)$"));
@@ -70,17 +52,17 @@ public class ModelCommandLineTests
         Assert.That(result, Does.StartWith($"result: {metric}").And.Match(@" seconds=\d+\.\d$"));
         Assert.That(File.Exists(checkpoint) && File.Exists(Path.ChangeExtension(checkpoint, ".png")), Is.True);
 
-        var (evalCode, eval) = Run("eval", "--checkpoint", checkpoint, "--data", folder, "--device", "cpu");
+        var (evalCode, eval) = ProgramRun.Run("eval", "--checkpoint", checkpoint, "--data", folder, "--device", "cpu");
         Assert.That(evalCode, Is.EqualTo(0), string.Join("\n", eval));
         Assert.That(Numbers(eval[^1]), Is.EqualTo(Numbers(result)), "eval of the checkpoint repeats the final evaluation");
 
-        var (inspectCode, inspect) = Run("inspect", "--checkpoint", checkpoint);
+        var (inspectCode, inspect) = ProgramRun.Run("inspect", "--checkpoint", checkpoint);
         Assert.That((inspectCode, inspect[0]), Is.EqualTo((0, $"{checkpoint}: {described}, mode quantize, E = 1")));
         Assert.That(inspect, Has.Some.EqualTo("extra.step = 4").And.Some.Matches(@": decimal = \[\d"));
         if (model.EndsWith("--fuse-bn"))
             Assert.That(inspect, Has.None.StartsWith("bn1.").And.Some.StartsWith("conv1.bias "), "BatchNorm folded at step 2, conv1 given a bias");
 
-        var (verifyCode, verify) = Run("verify-int", "--checkpoint", checkpoint, "--data", folder, "--device", "cpu", "--images", "2");
+        var (verifyCode, verify) = ProgramRun.Run("verify-int", "--checkpoint", checkpoint, "--data", folder, "--device", "cpu", "--images", "2");
         Assert.That(verify[0], Does.StartWith($"{checkpoint}: 2 test images replayed in integer arithmetic"), string.Join("\n", verify));
         Assert.That((verifyCode, verify[^1]), Is.EqualTo((1, Verdict(model))), string.Join("\n", verify));
     }
