@@ -21,16 +21,16 @@ public class HostResumeTests(string kind) : DeviceTest(kind)
         var data = MnistFolder.Load(SyntheticIdx.Folder(12, 4));
         var checkpoint = Path.Combine(Directory.CreateTempSubdirectory("qsparse-resume-").FullName, "run.safetensors");
 
-        using var straight = new Trainer(Device, options, data);
+        using var straight = new Trainer(Device, options, TaskDataSource.Mnist(Device, data, options));
         straight.TrainEpoch((_, _) => { });
         straight.TrainEpoch((_, _) => { });
 
-        using (var first = new Trainer(Device, options, data))
+        using (var first = new Trainer(Device, options, TaskDataSource.Mnist(Device, data, options)))
         {
             first.TrainEpoch((_, _) => { });
             first.Save(checkpoint);
         }
-        using var resumed = new Trainer(Device, options, data);
+        using var resumed = new Trainer(Device, options, TaskDataSource.Mnist(Device, data, options));
         resumed.Resume(checkpoint);
         Assert.That((resumed.Epoch, resumed.Step), Is.EqualTo((1, 2L)));
         resumed.TrainEpoch((_, _) => { });
@@ -59,20 +59,20 @@ public class HostResumeTests(string kind) : DeviceTest(kind)
         var data = MnistFolder.Load(SyntheticIdx.Folder(6, 4));
         var checkpoint = Path.Combine(Directory.CreateTempSubdirectory("qsparse-resume-").FullName, "run.safetensors");
 
-        using var straight = new Trainer(Device, qsparse, data);
+        using var straight = new Trainer(Device, qsparse, TaskDataSource.Mnist(Device, data, qsparse));
         for (int e = 0; e < epochs; e++)
             straight.TrainEpoch((_, _) => { });
 
         for (int e = 0; e < epochs - 1; e++)
         {
-            using var part = new Trainer(Device, qsparse, data);
+            using var part = new Trainer(Device, qsparse, TaskDataSource.Mnist(Device, data, qsparse));
             if (e > 0)
                 part.Resume(checkpoint);
             part.TrainEpoch((_, _) => { });
             part.Save(checkpoint);
         }
         Assert.That(SafeTensors.Read(checkpoint).Keys, Has.Some.StartsWith("extra.window.p1."), "the step-10 masks decide on a window begun in epoch 5");
-        using var resumed = new Trainer(Device, qsparse, data);
+        using var resumed = new Trainer(Device, qsparse, TaskDataSource.Mnist(Device, data, qsparse));
         resumed.Resume(checkpoint);
         resumed.TrainEpoch((_, _) => { });
 
@@ -112,9 +112,9 @@ public class HostResumeTests(string kind) : DeviceTest(kind)
     {
         var data = MnistFolder.Load(SyntheticIdx.Folder(8, 2));
         var checkpoint = Path.Combine(Directory.CreateTempSubdirectory("qsparse-resume-").FullName, "run.safetensors");
-        using (var first = new Trainer(Device, options, data))
+        using (var first = new Trainer(Device, options, TaskDataSource.Mnist(Device, data, options)))
             first.Save(checkpoint);
-        using var other = new Trainer(Device, options with { BatchSize = 2 }, data);
+        using var other = new Trainer(Device, options with { BatchSize = 2 }, TaskDataSource.Mnist(Device, data, options with { BatchSize = 2 }));
         var e = Assert.Throws<InvalidOperationException>(() => other.Resume(checkpoint))!;
         Assert.That(e.Message, Does.Contain("2 steps per epoch").And.Contain("4 steps per epoch"));
     }

@@ -26,7 +26,7 @@ public sealed class SeedStepBench : IDisposable
         Mode = mode;
         Batch = batch;
         var generator = new Generator(1);
-        Model = SeedNetwork.Create(device, new NetworkConfig(mode, PruneTarget.Both, QsparseOrder.QuantizeFirst, 8, false, 1), generator);
+        Model = new MnistNet(device, generator, new NetworkConfig(mode, PruneTarget.Both, QsparseOrder.QuantizeFirst, 8, false, 1).NetworkOptions);
         optimizer = new Adadelta(Model.Parameters());
         x = Tensor.Randn(device, [batch, 1, 28, 28], generator);
         y = Tensor.FromArray(device, Enumerable.Range(0, batch).Select(i => (long)(i % 10)).ToArray(), batch);

@@ -8,7 +8,8 @@ static class DataOptions
 {
     public static Option<string> Folder() => new("--data")
     {
-        Description = "folder with the four MNIST-style IDX files (plain or .gz)",
+        Description = "data folder: the four MNIST-style IDX files (plain or .gz; default Fashion-MNIST), CIFAR-10/100 binary batches (classification), "
+                      + "or train/ and test/ folders of PNG/JPEG images (super-resolution: the high-resolution images; pix2pix: A|B pairs side by side)",
         DefaultValueFactory = _ => MnistFolder.DefaultPath,
     };
 
@@ -16,7 +17,7 @@ static class DataOptions
     {
         var option = new Option<string>("--dataset")
         {
-            Description = "normalisation: auto (by the images' mean pixel), mnist or fashion-mnist",
+            Description = "normalisation of IDX images: auto (by the images' mean pixel), mnist or fashion-mnist",
             DefaultValueFactory = _ => "auto",
         };
         option.AcceptOnlyFromAmong(["auto", .. DatasetStats.Known.Select(s => s.Name)]);

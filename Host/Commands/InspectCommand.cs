@@ -23,7 +23,8 @@ static class InspectCommand
             var entries = file.Entries;
             var model = entries.Where(kv => !kv.Key.StartsWith(Checkpoint.OptimizerPrefix, StringComparison.Ordinal)
                                             && !kv.Key.StartsWith(Checkpoint.ExtraPrefix, StringComparison.Ordinal)).ToList();
-            Console.WriteLine($"{path}: mode {TrainOptions.Spell(config.Mode)}, E = {config.StepsPerEpoch}");
+            Console.WriteLine($"{path}: model {TrainOptions.Spell(config.Model)} ({TrainOptions.Spell(config.Task)}{(config.Scale > 1 ? $" x{config.Scale}" : "")}), "
+                              + $"mode {TrainOptions.Spell(config.Mode)}, E = {config.StepsPerEpoch}");
             foreach (var (name, t) in model)
                 Console.WriteLine($"{name,-40} {t.DType.TorchName(),-8} [{string.Join(", ", t.Shape)}]");
             foreach (var layer in QsparseLayerState.FromStateDict(model))

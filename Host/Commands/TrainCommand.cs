@@ -1,67 +1,76 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using QSparse.Nn.Data;
 using QSparse.Host.Reporting;
 using QSparse.Host.Training;
+using QSparse.Host.Training.Tasks;
 
 namespace QSparse.Host.Commands;
 
 /// <summary>
-/// <c>qsparse train</c>: the seed's MNIST recipe on Fashion-MNIST (or any MNIST-style folder). With no
-/// arguments, the quickstart: quantize+prune of weights and features, a few minutes on two CPU cores.
+/// <c>qsparse train</c>: a network of Nn/Models with its task's loss, metric and recipe, with QSPARSE, on Fashion-MNIST
+/// (or the folder --data names). With no arguments, the quickstart: the seed network, quantize+prune of weights and
+/// features, a few minutes on two CPU cores.
 /// </summary>
 static class TrainCommand
 {
-    /// <summary>The quickstart's size: examples per epoch and epochs (the schedule unit E follows from them).</summary>
-    const int QuickstartExamples = 7680, QuickstartEpochs = 10, QuickstartTestLimit = 1000;
-    const double QuickstartGamma = 0.95;
-
     public static Command Create()
     {
-        var recipe = Choice("--recipe", "quickstart (default: a few minutes on a CPU, quantize+prune) or full (the seed's 14 epochs on the whole training set)", ["quickstart", "full"]);
+        var model = Choice("--model", "the network (default mnist, the seed's): its task and recipe follow from it", TrainOptions.Choices<ModelKind>());
+        var task = Choice("--task", "what the network is trained for (default: the model's): classification, super-resolution or pix2pix", TrainOptions.Choices<TaskKind>());
+        var scale = new Option<int?>("--scale") { Description = "super-resolution factor, 2 or 3 (default 2)" };
+        var recipe = Choice("--recipe", "quickstart (default: a few minutes on a CPU, quantize+prune), quick (each model in at most ten minutes on two CPU cores) or full (the upstream example's run on the whole training set)", RunSize.Recipes);
         var mode = Choice("--mode", "what QSPARSE does (default quantize+prune)", TrainOptions.Choices<TrainMode>());
         var prune = Choice("--prune", "what is pruned (default both)", TrainOptions.Choices<PruneTarget>());
         var order = Choice("--order", "which starts first (default quantize-first)", TrainOptions.Choices<QsparseOrder>());
         var window = new Option<int?>("--window") { Description = "window size of the activation quantizers and pruners (default 8)" };
-        var epochs = new Option<int?>("--epochs") { Description = "epochs, counting those of a resumed checkpoint (quickstart 10, full 14)" };
-        var batchSize = new Option<int?>("--batch-size") { Description = "examples per step (default 64)" };
-        var lr = new Option<double?>("--lr") { Description = "Adadelta learning rate (default 1.0)" };
-        var gamma = new Option<double?>("--gamma") { Description = "StepLR decay per epoch (full 0.7 as the seed; quickstart 0.95: its epochs are short, and the network must recover after the last pruning step)" };
+        var epochs = new Option<int?>("--epochs") { Description = "epochs, counting those of a resumed checkpoint (quickstart 10, full 14 for mnist; the recipe's for the others)" };
+        var batchSize = new Option<int?>("--batch-size") { Description = "examples per step (default: the recipe's, 64 for mnist)" };
+        var lr = new Option<double?>("--lr") { Description = "learning rate at epoch 0 (mnist: Adadelta 1.0; resnet20, resnet18, mobilenetv2: SGD 0.1; espcn: Adam 1e-3; pix2pix: Adam 2e-4)" };
+        var gamma = new Option<double?>("--gamma") { Description = "mnist's StepLR decay per epoch (full 0.7 as the seed; quickstart 0.95: its epochs are short, and the network must recover after the last pruning step)" };
         var seed = new Option<ulong?>("--seed") { Description = "seed of the initial weights, dropout and data order (default 1)" };
-        var limitTrain = new Option<int?>("--limit-train") { Description = $"training examples per epoch (quickstart {QuickstartExamples}, full: all)" };
-        var limitTest = new Option<int?>("--limit-test") { Description = $"test examples of the evaluations between epochs (quickstart {QuickstartTestLimit}); the last one uses all" };
-        var fuseBn = new Option<bool?>("--fuse-bn") { Description = "fold BatchNorm into the layer before it when quantization starts, so verify-int can prove the network in integers (default: on in the quickstart when quantizing; --fuse-bn false turns it off)" };
-        var save = new Option<string>("--save") { Description = "checkpoint to write after each epoch", DefaultValueFactory = _ => "qsparse-mnist.safetensors" };
-        var plot = new Option<string?>("--plot") { Description = "PNG plot of loss, accuracy and sparsity (default: the checkpoint's name with .png)" };
+        var limitTrain = new Option<int?>("--limit-train") { Description = "training examples per epoch (quickstart 7680 for mnist, full: all)" };
+        var limitTest = new Option<int?>("--limit-test") { Description = "test examples of the evaluations between epochs (quickstart 1000 for mnist)" };
+        var limitFinalTest = new Option<int?>("--limit-final-test") { Description = "test examples of the evaluation after the last epoch (default all; the quick recipe of resnet18, mobilenetv2 and pix2pix fewer)" };
+        var fuseBn = new Option<bool?>("--fuse-bn") { Description = "fold BatchNorm into the layer before it when quantization starts, so verify-int can prove the network in integers (default: on in the seed's quickstart when quantizing; --fuse-bn false turns it off)" };
+        var save = new Option<string?>("--save") { Description = "checkpoint to write after each epoch (default qsparse-<model>.safetensors)" };
+        var plot = new Option<string?>("--plot") { Description = "PNG plot of loss, the test metric and sparsity (default: the checkpoint's name with .png)" };
         var resume = new Option<string?>("--resume") { Description = "continue the run saved in this checkpoint (same flags)" };
         var data = DataOptions.Folder();
         var dataset = DataOptions.Dataset();
         var device = DeviceOption.Create();
-        var command = new Command("train", "train the seed network with QSPARSE on MNIST-style data; writes a checkpoint and a plot")
+        var command = new Command("train", "train a network with QSPARSE (the seed's MNIST network by default); writes a checkpoint and a plot")
         {
-            recipe, mode, prune, order, window, epochs, batchSize, lr, gamma, seed, limitTrain, limitTest, fuseBn, save, plot, resume, data, dataset, device,
+            model, task, scale, recipe, mode, prune, order, window, epochs, batchSize, lr, gamma, seed, limitTrain, limitTest, limitFinalTest, fuseBn, save, plot, resume,
+            data, dataset, device,
         };
         command.SetAction(parse =>
         {
-            bool full = parse.GetValue(recipe) == "full";
+            var modelKind = Parse<ModelKind>(parse.GetValue(model), "--model") ?? ModelKind.Mnist;
+            ModelCatalog.CheckTask(modelKind, Parse<TaskKind>(parse.GetValue(task), "--task") ?? ModelCatalog.TaskOf(modelKind));
+            if (parse.GetValue(scale) is { } s && (s is not (2 or 3) || modelKind != ModelKind.Espcn))
+                throw new ArgumentException($"--scale {s}: expected 2 or 3, for --model espcn");
+            var size = RunSize.For(parse.GetValue(recipe) ?? "quickstart", modelKind);
             var trainMode = Parse<TrainMode>(parse.GetValue(mode), "--mode") ?? TrainMode.QuantizePrune;
             var options = new TrainOptions
             {
+                Model = modelKind,
+                Scale = parse.GetValue(scale) ?? 2,
                 Mode = trainMode,
                 Prune = Parse<PruneTarget>(parse.GetValue(prune), "--prune") ?? PruneTarget.Both,
                 Order = Parse<QsparseOrder>(parse.GetValue(order), "--order") ?? QsparseOrder.QuantizeFirst,
                 Window = parse.GetValue(window) ?? 8,
-                FuseBn = parse.GetValue(fuseBn) ?? (!full && trainMode is TrainMode.Quantize or TrainMode.QuantizePrune),
-                Epochs = parse.GetValue(epochs) ?? (full ? 14 : QuickstartEpochs),
-                BatchSize = parse.GetValue(batchSize) ?? 64,
-                Lr = parse.GetValue(lr) ?? 1.0,
-                Gamma = parse.GetValue(gamma) ?? (full ? 0.7 : QuickstartGamma),
+                FuseBn = parse.GetValue(fuseBn) ?? (size.FuseBn && trainMode is TrainMode.Quantize or TrainMode.QuantizePrune),
+                Epochs = parse.GetValue(epochs) ?? size.Epochs,
+                BatchSize = parse.GetValue(batchSize) ?? size.BatchSize,
+                Lr = parse.GetValue(lr),
+                Gamma = parse.GetValue(gamma) ?? size.Gamma,
                 Seed = parse.GetValue(seed) ?? 1,
-                LimitTrain = parse.GetValue(limitTrain) ?? (full ? null : QuickstartExamples),
-                LimitTest = parse.GetValue(limitTest) ?? (full ? null : QuickstartTestLimit),
+                LimitTrain = parse.GetValue(limitTrain) ?? size.LimitTrain,
+                LimitTest = parse.GetValue(limitTest) ?? size.LimitTest,
+                LimitFinalTest = parse.GetValue(limitFinalTest) ?? size.LimitFinalTest,
             };
-            var savePath = parse.GetValue(save)!;
+            var savePath = parse.GetValue(save) ?? $"qsparse-{TrainOptions.Spell(modelKind)}.safetensors";
             return Run(options, parse.GetValue(device), parse.GetValue(data)!, parse.GetValue(dataset)!, parse.GetValue(resume), savePath,
                 parse.GetValue(plot) ?? Path.ChangeExtension(savePath, ".png"));
         });
@@ -81,17 +90,19 @@ static class TrainCommand
     {
         var clock = Stopwatch.StartNew();
         using var device = Device.Open(deviceName);
-        var data = MnistFolder.Load(folder, dataset);
+        var data = TaskDataSource.Load(device, options, folder, dataset);
         using var trainer = new Trainer(device, options, data);
         if (resume != null)
             trainer.Resume(resume);
         Console.WriteLine($"device: {device}");
+        if (options.Model != ModelKind.Mnist)
+            Console.WriteLine($"model: {TrainOptions.Spell(options.Model)}, task {TrainOptions.Spell(trainer.Config.Task)}{(trainer.Config.Scale > 1 ? $" x{trainer.Config.Scale}" : "")}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"data: {data.Stats.Name} from {folder}: {trainer.TrainCount} of {data.Train.Count} training examples per epoch, {data.Test.Count} test examples"));
+            $"data: {data.Description}: {data.TrainCount} of {data.TrainTotal} training examples per epoch, {data.TestCount} test examples"));
         Console.WriteLine($"mode: {TrainOptions.Spell(options.Mode)}, prune {TrainOptions.Spell(options.Prune)}, {TrainOptions.Spell(options.Order)}, "
                           + $"window {options.Window}{(options.FuseBn ? ", BatchNorm folded" : "")}; {options.Epochs} epochs of {trainer.StepsPerEpoch} steps (E), batch {options.BatchSize}");
         var history = new TrainingHistory();
-        Evaluation? last = null;
+        TaskMetrics? last = null;
         long totalSteps = (long)options.Epochs * trainer.StepsPerEpoch;
         while (trainer.Epoch < options.Epochs)
         {
@@ -102,19 +113,23 @@ static class TrainCommand
             }));
             bool final = trainer.Epoch == options.Epochs;
             last = trainer.Evaluate(final);
-            history.AddAccuracy(trainer.Step, last.Accuracy);
+            history.AddMetric(trainer.Step, last.Primary);
             history.AddSparsity(trainer.Step, QsparseLayerState.FromStateDict(HostState(trainer.Model)));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {trainer.Epoch}/{options.Epochs}: lr {trainer.Lr:0.####} test loss {last.Loss:0.0000} accuracy {last.Accuracy:0.0000} ({last.Count} images)"));
+                $"epoch {trainer.Epoch}/{options.Epochs}: lr {FormatLr(trainer.Lr)} {last.Summary} ({last.Count} images)"));
             trainer.Save(savePath);
+            trainer.WriteSamples(savePath);
         }
         last ??= trainer.Evaluate(true);
-        LayerTable.Print(QsparseLayerState.FromStateDict(HostState(trainer.Model)), MnistNet.OutputOf);
+        LayerTable.Print(QsparseLayerState.FromStateDict(HostState(trainer.Model)), ModelCatalog.OutputOf(options.Model));
         history.SavePlot(plotPath);
-        Console.WriteLine($"checkpoint: {savePath}, plot: {plotPath}");
+        Console.WriteLine($"checkpoint: {savePath}, plot: {plotPath}{(trainer.Task.HasSamples ? $", samples: {Pix2pixTask.SamplesPath(savePath, trainer.Epoch)}" : "")}");
         Console.WriteLine(ResultLine.Format(last, clock.Elapsed.TotalSeconds));
         return 0;
     }
+
+    // NOTE: four decimals as the seed's lines print them; a rate below 1e-3 (pix2pix's decay) in exponent form, so it does not read 0.
+    static string FormatLr(double lr) => lr.ToString(lr is >= 1e-3 or 0 ? "0.####" : "0.###e+0", CultureInfo.InvariantCulture);
 
     static IEnumerable<KeyValuePair<string, HostTensor>> HostState(Module model) =>
         model.StateDict().Select(kv => KeyValuePair.Create(kv.Key, HostTensor.From(kv.Value)));

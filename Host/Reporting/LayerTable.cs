@@ -23,7 +23,8 @@ public static class LayerTable
             return;
         }
         var table = new Table().AddColumns("layer", "weight decimal mean", "min", "max", "weight sparsity", "output decimal", "activation sparsity");
-        foreach (var row in layers.GroupBy(l => l.Target == "activation" ? outputOf.GetValueOrDefault(l.Path, l.Path) : l.Path[..l.Path.LastIndexOf('.')]))
+        var rows = layers.GroupBy(l => l.Target == "activation" ? outputOf.GetValueOrDefault(l.Path, l.Path) : l.Path[..l.Path.LastIndexOf('.')]).ToList();
+        foreach (var row in rows)
         {
             var weights = row.FirstOrDefault(l => l.Target == "weight" && l.Decimals != null)?.Decimals;
             var output = row.FirstOrDefault(l => l.Target == "activation" && l.Decimals != null)?.Decimals;
@@ -38,7 +39,8 @@ public static class LayerTable
         if (!ProgressLine.Interactive)
         {
             table.Border(TableBorder.Ascii);
-            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 120);
+            // Wide enough for the longest layer path (pix2pix's U-Net nests them deep), so no row wraps.
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, Math.Max(120, rows.Max(r => r.Key.Length) + 100));
         }
         AnsiConsole.Write(table);
     }

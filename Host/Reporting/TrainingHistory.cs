@@ -1,3 +1,4 @@
+using QSparse.Host.Training.Tasks;
 using ScottPlot;
 
 namespace QSparse.Host.Reporting;
@@ -6,14 +7,19 @@ namespace QSparse.Host.Reporting;
 public sealed class TrainingHistory
 {
     readonly List<(double Step, double Loss)> losses = [];
-    readonly List<(double Step, double Accuracy)> accuracies = [];
+    readonly List<(double Step, double Value)> metrics = [];
+    string metricName = "accuracy";
     readonly List<(double Step, double Weights, double Activations)> sparsities = [];
 
     /// <summary>A training step's loss.</summary>
     public void AddLoss(long step, double loss) => losses.Add((step, loss));
 
-    /// <summary>A test accuracy after <paramref name="step"/> steps.</summary>
-    public void AddAccuracy(long step, double accuracy) => accuracies.Add((step, accuracy));
+    /// <summary>The task's main test metric (accuracy, PSNR) after <paramref name="step"/> steps.</summary>
+    public void AddMetric(long step, Metric metric)
+    {
+        metricName = metric.Key;
+        metrics.Add((step, metric.Value));
+    }
 
     /// <summary>The mean mask sparsity of the weight and activation pruners after <paramref name="step"/> steps.</summary>
     public void AddSparsity(long step, IReadOnlyList<QsparseLayerState> layers)
@@ -25,7 +31,8 @@ public sealed class TrainingHistory
 
     /// <summary>
     /// Writes the plot: the training loss on the left axis; test accuracy and weight and activation
-    /// sparsity (fractions) on the right axis, all over the training steps.
+    /// sparsity (fractions) on the right axis, all over the training steps. A metric that is not a fraction (PSNR, in dB)
+    /// gets a right axis of its own.
     /// </summary>
     public void SavePlot(string path)
     {
@@ -33,10 +40,15 @@ public sealed class TrainingHistory
         var loss = plot.Add.ScatterLine(losses.Select(p => p.Step).ToArray(), losses.Select(p => p.Loss).ToArray());
         loss.LegendText = "training loss";
         plot.Axes.Left.Label.Text = "loss";
-        AddRight(plot, accuracies.Select(p => (p.Step, p.Accuracy)), "test accuracy", true);
-        AddRight(plot, sparsities.Select(p => (p.Step, p.Weights)), "weight sparsity", false);
-        AddRight(plot, sparsities.Select(p => (p.Step, p.Activations)), "activation sparsity", false);
-        plot.Axes.Right.Label.Text = "fraction";
+        bool fraction = metricName == "accuracy";
+        var fractions = plot.Axes.Right;
+        var metricAxis = fraction ? fractions : plot.Axes.AddRightAxis();
+        fractions.Label.Text = "fraction";
+        if (!fraction)
+            metricAxis.Label.Text = $"test {metricName} (dB)";
+        Add(plot, metricAxis, metrics.Select(p => (p.Step, p.Value)), $"test {metricName}", true);
+        Add(plot, fractions, sparsities.Select(p => (p.Step, p.Weights)), "weight sparsity", false);
+        Add(plot, fractions, sparsities.Select(p => (p.Step, p.Activations)), "activation sparsity", false);
         plot.Axes.Bottom.Label.Text = "step";
         plot.ShowLegend(Alignment.MiddleRight);
         try
@@ -49,7 +61,7 @@ public sealed class TrainingHistory
         }
     }
 
-    static void AddRight(Plot plot, IEnumerable<(double X, double Y)> points, string label, bool markers)
+    static void Add(Plot plot, IYAxis axis, IEnumerable<(double X, double Y)> points, string label, bool markers)
     {
         var list = points.ToList();
         if (list.Count == 0)
@@ -57,6 +69,6 @@ public sealed class TrainingHistory
         var s = plot.Add.Scatter(list.Select(p => p.X).ToArray(), list.Select(p => p.Y).ToArray());
         s.LegendText = label;
         s.MarkerSize = markers ? 6 : 0;
-        s.Axes.YAxis = plot.Axes.Right;
+        s.Axes.YAxis = axis;
     }
 }

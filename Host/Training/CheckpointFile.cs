@@ -14,12 +14,12 @@ public sealed record CheckpointFile(string Path, Dictionary<string, HostTensor> 
     public NetworkConfig Config => NetworkConfig.FromCheckpoint(Entries, Path);
 
     /// <summary>
-    /// Gives <paramref name="model"/> the checkpoint's structure (<see cref="SeedNetwork.MatchCheckpoint"/>), then
+    /// Gives <paramref name="model"/> the checkpoint's structure (<see cref="BatchNormFolding.MatchCheckpoint"/>), then
     /// loads its state and <paramref name="optimizer"/>'s; returns the extras.
     /// </summary>
-    public Dictionary<string, HostTensor> LoadInto(MnistNet model, Optimizer? optimizer = null)
+    public Dictionary<string, HostTensor> LoadInto(Module model, Optimizer? optimizer = null)
     {
-        SeedNetwork.MatchCheckpoint(model, Entries.Keys);
+        BatchNormFolding.MatchCheckpoint(model, ModelCatalog.FoldedPart(model), Entries.Keys.ToHashSet());
         return Checkpoint.Load(Entries, Path, model, optimizer);
     }
 }

@@ -3,6 +3,12 @@ namespace QSparse.Host.Training;
 /// <summary>The settings of one <c>qsparse train</c> run (the seed's recipe by default, SPEC.md §11).</summary>
 public sealed record TrainOptions
 {
+    /// <summary>The network.</summary>
+    public ModelKind Model { get; init; } = ModelKind.Mnist;
+
+    /// <summary>The super-resolution factor (2 or 3; the other tasks ignore it).</summary>
+    public int Scale { get; init; } = 2;
+
     /// <summary>What QSPARSE does.</summary>
     public TrainMode Mode { get; init; } = TrainMode.QuantizePrune;
 
@@ -27,11 +33,14 @@ public sealed record TrainOptions
     /// <summary>Examples per evaluation step (only the speed depends on it).</summary>
     public int EvalBatchSize { get; init; } = 1000;
 
-    /// <summary>Adadelta's learning rate at epoch 0.</summary>
-    public double Lr { get; init; } = 1.0;
+    /// <summary>The learning rate at epoch 0; null: the model's recipe's (<see cref="Recipes.DefaultLr"/>).</summary>
+    public double? Lr { get; init; }
 
-    /// <summary>StepLR's decay per epoch.</summary>
+    /// <summary>The seed recipe's StepLR decay per epoch.</summary>
     public double Gamma { get; init; } = 0.7;
+
+    /// <summary>pix2pix's weight of the L1 loss.</summary>
+    public double LambdaL1 { get; init; } = 100;
 
     /// <summary>Seeds the initial weights, the dropout masks and each epoch's example order.</summary>
     public ulong Seed { get; init; } = 1;
@@ -39,8 +48,18 @@ public sealed record TrainOptions
     /// <summary>Training examples per epoch, the first of each epoch's shuffle of the whole set; null: all.</summary>
     public int? LimitTrain { get; init; }
 
-    /// <summary>Test examples of the evaluations after each epoch but the last (which always uses all); null: all.</summary>
+    /// <summary>Test examples of the evaluations after each epoch but the last; null: all.</summary>
     public int? LimitTest { get; init; }
+
+    /// <summary>Test examples of the evaluation after the last epoch; null: all.</summary>
+    public int? LimitFinalTest { get; init; }
+
+    /// <summary>The options that build the network and the data of a checkpoint's <paramref name="config"/> (for eval and verify-int).</summary>
+    public static TrainOptions ForCheckpoint(NetworkConfig config) => new()
+    {
+        Model = config.Model, Scale = Math.Max(config.Scale, 2), Mode = config.Mode, Prune = config.Prune, Order = config.Order, Window = config.Window,
+        FuseBn = config.FuseBn,
+    };
 
     /// <summary>The spelling of an enum value on the command line: QuantizePrune → quantize+prune, PruneFirst → prune-first.</summary>
     public static string Spell<T>(T value) where T : struct, Enum =>

@@ -1,0 +1,39 @@
+namespace QSparse.Host.Training;
+
+/// <summary>
+/// --fuse-bn for any network: each BatchNorm after a Conv2d, Linear or ConvTranspose2d is folded into it
+/// (<see cref="QSparseOps.FuseBn"/>, QSPARSE's rule: the next leaf module in registration order) just before the
+/// first quantizer collects its window, so every decimal is searched on the folded network.
+/// </summary>
+public static class BatchNormFolding
+{
+    /// <summary>
+    /// The first training step at which a quantizer of <paramref name="network"/> collects its window (timeout - window_size + 1,
+    /// the earliest over all quantizers; never without quantizers).
+    /// </summary>
+    public static long FoldStep(Module network) => network.NamedModules().Select(m => m.Module).OfType<QuantizeLayer>()
+        .Select(q => Math.Max(0L, q.Timeout - q.WindowSize + 1)).DefaultIfEmpty(long.MaxValue).Min();
+
+    /// <summary>True when no BatchNorm is left in <paramref name="network"/>.</summary>
+    public static bool Folded(Module network) => !network.NamedModules().Any(m => m.Module is BatchNorm);
+
+    /// <summary>Folds the BatchNorms of <paramref name="network"/> that follow a layer; one already folded is left as it is.</summary>
+    public static void Fold(Module network)
+    {
+        if (network is MnistNet seed)
+            seed.FoldBatchNorm();
+        else
+            QSparseOps.FuseBn(network);
+    }
+
+    /// <summary>
+    /// Gives <paramref name="network"/> (the part <paramref name="predictor"/> of it that --fuse-bn folds) the structure of the
+    /// checkpoint whose keys are <paramref name="stateKeys"/>: a run saved after the fold lacks the BatchNorm entries, so
+    /// the fresh network is folded too (loading the state then overwrites every folded weight and bias).
+    /// </summary>
+    public static void MatchCheckpoint(Module network, Module predictor, IReadOnlySet<string> stateKeys)
+    {
+        if (network.StateDict().Any(kv => kv.Key.EndsWith(".running_mean", StringComparison.Ordinal) && !stateKeys.Contains(kv.Key)))
+            Fold(predictor);
+    }
+}

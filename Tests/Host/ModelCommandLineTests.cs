@@ -1,0 +1,71 @@
+using System.Text.RegularExpressions;
+
+namespace QSparse.Tests;
+
+/// <summary>
+/// One short <c>qsparse train</c> per model of Nn/Models on generated data (IDX, CIFAR batches, PNG folders), quantized from
+/// step 2 (weights) and 3 (activations, window 1) with E = 1, then eval (the same numbers), inspect (the model and the
+/// decimals) and verify-int (what it cannot replay, and why) on the checkpoint it wrote.
+/// </summary>
+public class ModelCommandLineTests
+{
+    static string Data(string kind) => kind switch
+    {
+        "idx" => SyntheticIdx.Folder(2, 2),
+        "cifar" => GeneratedData.Cifar(1, 2),
+        "png" => GeneratedData.Images(2, 2, 27, 27),
+        _ => GeneratedData.Images(2, 2, 32, 64),
+    };
+
+    const string LeakyRelu = "error: verify-int cannot replay LeakyReLU at 'netG.model.model.4.model.0' in integers: its negative slope 0.2 is not a power of two, so x·0.2 is not a fixed-point value; Conv2d at 'netG.model.model.4.model.1' needs its output in integers";
+
+    static string ResidualAdd(string add, string batchNorm) =>
+        $"error: verify-int cannot replay op Add after '{add}' in integers: operand 1 is the float output of BatchNorm2d at '{batchNorm}' (not folded into the layer before it: FuseBn, --fuse-bn)";
+
+    /// <summary>What verify-int says of each run: no network here but the seed's replays in integers yet, and each says why in one line.</summary>
+    static string Verdict(string model) => model switch
+    {
+        "resnet20" or "resnet18" => ResidualAdd("layer1.0.shortcut", "layer1.0.bn2"),
+        "mobilenetv2" => ResidualAdd("layers.0.shortcut.1", "layers.0.bn3"),
+        "resnet20 --fuse-bn" => "error: conv1's bias is not quantized",
+        "pix2pix" => LeakyRelu,
+        _ => "error: first_part.0's bias is not quantized",
+    };
+
+    [TestCase("resnet20", "idx", "accuracy=", "model resnet20 (classification)")]
+    [TestCase("resnet20 --fuse-bn", "idx", "accuracy=", "model resnet20 (classification)")]
+    [TestCase("resnet18", "cifar", "accuracy=", "model resnet18 (classification)")]
+    [TestCase("mobilenetv2", "cifar", "accuracy=", "model mobilenetv2 (classification)")]
+    [TestCase("espcn", "idx", "psnr=", "model espcn (super-resolution x2)")]
+    [TestCase("espcn --scale 3", "png", "psnr=", "model espcn (super-resolution x3)")]
+    [TestCase("pix2pix", "idx", "psnr=", "model pix2pix (pix2pix)")]
+    [TestCase("pix2pix", "pairs", "psnr=", "model pix2pix (pix2pix)")]
+    public void TrainThenEvalInspectAndVerifyInt(string model, string data, string metric, string described)
+    {
+        var folder = Data(data);
+        var checkpoint = Path.Combine(Directory.CreateTempSubdirectory("qsparse-model-").FullName, "run.safetensors");
+        var (code, train) = ProgramRun.Run(["train", "--model", .. model.Split(' '), "--data", folder, "--device", "cpu", "--mode", "quantize", "--window", "1",
+            "--limit-train", "2", "--batch-size", "2", "--epochs", "4", "--save", checkpoint]);
+        Assert.That(code, Is.EqualTo(0), string.Join("\n", train));
+        Assert.That(train, Has.Some.Matches(@"^epoch 4/4: lr \S+ .* \(2 images\)$"));
+        var result = train[^1];
+        Assert.That(result, Does.StartWith($"result: {metric}").And.Match(@" seconds=\d+\.\d$"));
+        Assert.That(File.Exists(checkpoint) && File.Exists(Path.ChangeExtension(checkpoint, ".png")), Is.True);
+
+        var (evalCode, eval) = ProgramRun.Run("eval", "--checkpoint", checkpoint, "--data", folder, "--device", "cpu");
+        Assert.That(evalCode, Is.EqualTo(0), string.Join("\n", eval));
+        Assert.That(Numbers(eval[^1]), Is.EqualTo(Numbers(result)), "eval of the checkpoint repeats the final evaluation");
+
+        var (inspectCode, inspect) = ProgramRun.Run("inspect", "--checkpoint", checkpoint);
+        Assert.That((inspectCode, inspect[0]), Is.EqualTo((0, $"{checkpoint}: {described}, mode quantize, E = 1")));
+        Assert.That(inspect, Has.Some.EqualTo("extra.step = 4").And.Some.Matches(@": decimal = \[\d"));
+        if (model.EndsWith("--fuse-bn"))
+            Assert.That(inspect, Has.None.StartsWith("bn1.").And.Some.StartsWith("conv1.bias "), "BatchNorm folded at step 2, conv1 given a bias");
+
+        var (verifyCode, verify) = ProgramRun.Run("verify-int", "--checkpoint", checkpoint, "--data", folder, "--device", "cpu", "--images", "2");
+        Assert.That(verify[0], Does.StartWith($"{checkpoint}: 2 test images replayed in integer arithmetic"), string.Join("\n", verify));
+        Assert.That((verifyCode, verify[^1]), Is.EqualTo((1, Verdict(model))), string.Join("\n", verify));
+    }
+
+    static string[] Numbers(string resultLine) => [.. Regex.Matches(resultLine, @"[a-z_]+=[\d.]+").Select(m => m.Value).Where(m => !m.StartsWith("seconds"))];
+}
