@@ -34,7 +34,7 @@ public class ModelCommandLineTests
         "mobilenetv2" => ResidualAdd("layers.0.shortcut.1", "layers.0.bn3"),
         "resnet20 --fuse-bn" or "mobilenetv2 --fuse-bn" => Exact,
         "pix2pix" => LeakyRelu,
-        _ => "error: first_part.0's bias is not quantized",
+        _ => "error: verify-int cannot replay Conv2d at 'first_part.0' in integers: its bias is not quantized (bias_bits)",
     };
 
     [TestCase("resnet20", "idx", "accuracy=", "model resnet20 (classification)")]
