@@ -4,9 +4,24 @@ namespace QSparse.Host.Training;
 /// --fuse-bn for any network: each BatchNorm after a Conv2d, Linear or ConvTranspose2d is folded into it
 /// (<see cref="QSparseOps.FuseBn"/>, QSPARSE's rule: the next leaf module in registration order) just before the
 /// first quantizer collects its window, so every decimal is searched on the folded network.
+/// <para>
+/// Under --fuse-bn the CIFAR classifiers (ResNet, MobileNetV2) quantize every bias with <see cref="BiasBits"/> bits, as the seed
+/// network always does: the plan's for a layer built with a bias, FuseBn's for the bias the fold creates; so the folded network
+/// replays in integers (verify-int). ESPCN and pix2pix keep upstream's full-precision biases: their Tanh and LeakyReLU cannot
+/// be replayed in integers anyway.
+/// </para>
 /// </summary>
 public static class BatchNormFolding
 {
+    /// <summary>The bias bits under --fuse-bn (the seed's <c>bias_bits=20</c>).</summary>
+    public const int BiasBits = 20;
+
+    /// <summary>What <paramref name="config"/>'s network adds: its plan, with <see cref="BiasBits"/> for a CIFAR classifier under --fuse-bn.</summary>
+    public static QsparsePlan Plan(NetworkConfig config) =>
+        config.FuseBn && config.Model is ModelKind.Resnet20 or ModelKind.Resnet18 or ModelKind.Mobilenetv2
+            ? config.NetworkOptions with { BiasBits = BiasBits }
+            : config.NetworkOptions;
+
     /// <summary>
     /// The first training step at which a quantizer of <paramref name="network"/> collects its window (timeout - window_size + 1,
     /// the earliest over all quantizers; never without quantizers).
@@ -23,7 +38,7 @@ public static class BatchNormFolding
         if (network is MnistNet seed)
             seed.FoldBatchNorm();
         else
-            QSparseOps.FuseBn(network);
+            QSparseOps.FuseBn(network, biasBits: network is ResNet or MobileNetV2 ? BiasBits : -1);
     }
 
     /// <summary>

@@ -30,18 +30,19 @@ public static class ModelCatalog
         if (config.FuseBn && !config.Quantizes)
             throw new ArgumentException("--fuse-bn folds BatchNorm when quantization starts: it needs --mode quantize or quantize+prune");
         CheckTask(config.Model, config.Task);
+        var plan = BatchNormFolding.Plan(config);
         return config.Model switch
         {
             ModelKind.Mnist when config.Channels != 1 || config.Classes != 10 => throw new ArgumentException(
                 $"--model mnist takes 1-channel 28x28 images of 10 classes, the data has {config.Channels} channels and {config.Classes} classes"),
-            ModelKind.Mnist => new MnistNet(device, generator, config.NetworkOptions),
-            ModelKind.Resnet20 => ResNet.ResNet20(device, generator, config.NetworkOptions, config.Channels, config.Classes),
-            ModelKind.Resnet18 => ResNet.ResNet18(device, generator, config.NetworkOptions, config.Channels, config.Classes),
-            ModelKind.Mobilenetv2 => new MobileNetV2(device, generator, config.NetworkOptions, config.Channels, config.Classes),
-            ModelKind.Espcn => new Espcn(device, generator, config.NetworkOptions, config.Scale, config.Channels),
+            ModelKind.Mnist => new MnistNet(device, generator, plan),
+            ModelKind.Resnet20 => ResNet.ResNet20(device, generator, plan, config.Channels, config.Classes),
+            ModelKind.Resnet18 => ResNet.ResNet18(device, generator, plan, config.Channels, config.Classes),
+            ModelKind.Mobilenetv2 => new MobileNetV2(device, generator, plan, config.Channels, config.Classes),
+            ModelKind.Espcn => new Espcn(device, generator, plan, config.Scale, config.Channels),
             // NOTE: the generator's weights are drawn first, then the discriminator's, from the one stream (pix2pix_model.py builds netG, then netD).
-            _ => new Pix2pixNetworks(new UnetGenerator(device, generator, config.NetworkOptions, config.Channels, config.Channels),
-                new PatchDiscriminator(device, generator, config.NetworkOptions, 2 * config.Channels)),
+            _ => new Pix2pixNetworks(new UnetGenerator(device, generator, plan, config.Channels, config.Channels),
+                new PatchDiscriminator(device, generator, plan, 2 * config.Channels)),
         };
     }
 

@@ -69,7 +69,8 @@ sealed class GraphReplay(ModelTrace trace, IReadOnlyDictionary<string, HostTenso
                 return Pointwise(x, v => v.Map(d => IntegerOps.PixelShuffle(d, v.Shape, shuffle.UpscaleFactor), call.OutputShape));
             case PixelUnshuffle unshuffle:
                 return Pointwise(x, v => v.Map(d => IntegerOps.PixelUnshuffle(d, v.Shape, unshuffle.DownscaleFactor), call.OutputShape));
-            case DropoutModule or Identity or BatchNorm:
+            // NOTE: a Sequential is a step only when it has no children (ResNet's identity shortcut): it returns its input.
+            case DropoutModule or Identity or BatchNorm or Sequential:
                 return x;
             case Tanh or Sigmoid:
                 return Unreplayable(call, [x], $"the {call.Module.TypeName.ToLowerInvariant()} of a fixed-point value is not one");

@@ -64,7 +64,7 @@ static class LayerReplay
             return (new long[channels], [accDecimal]);
         var quantizer = call.BiasOperators.OfType<QuantizeLayer>().SingleOrDefault();
         var (db, bbits) = (quantizer == null ? null : QuantizerState.Quantizer(state, trace.PathOf(quantizer)))
-                          ?? throw new InvalidOperationException($"{call.Path}'s bias is not quantized");
+                          ?? throw new InvalidOperationException($"verify-int cannot replay {call.Describe()} in integers: its bias is not quantized (bias_bits)");
         var values = bias.AsFloats().Select((v, o) => FixedPoint.Clamp((long)MathF.Truncate(MathF.ScaleB(v, db[db.Length == 1 ? 0 : o])), bbits)).ToArray();
         return (values, db);
     }

@@ -8,7 +8,7 @@ namespace QSparse.Nn;
 /// blocks), as that repository's <c>create_p_q</c> makes them, with the plan's schedule in place of the examples'
 /// epoch counts: activation quantizers 8 bits, one decimal, timeout <see cref="QsparsePlan.ActivationTimeout"/>,
 /// window <see cref="QsparsePlan.Window"/>; weight quantizers 8 bits, timeout <see cref="QsparsePlan.WeightTimeout"/>,
-/// window 1, bias in full precision (upstream passes no <c>bias_bits</c>); pruners sparsity 0.5 from
+/// window 1, the bias of a layer that has one with <see cref="QsparsePlan.BiasBits"/> (default none, as upstream); pruners sparsity 0.5 from
 /// <see cref="QsparsePlan.PruneStart"/> every E steps, <see cref="QsparsePlan.PruneRepetition"/> times (upstream:
 /// every 5 to 15 epochs, 4 times), window <see cref="QsparsePlan.Window"/> for activations and 1 for weights.
 /// </summary>
@@ -42,13 +42,16 @@ internal sealed class PlanOperators(QsparsePlan? plan, Device device, (double Lo
     /// <summary>
     /// Upstream's <c>q(layer, c)</c> or <c>q(p(layer), c)</c> (<paramref name="prune"/>): the layer itself, its
     /// weight pruned when the plan prunes weights and <paramref name="prune"/> says upstream does here, then
-    /// quantized per channel along weight dimension <paramref name="channelwise"/> when the plan quantizes.
+    /// quantized per channel along weight dimension <paramref name="channelwise"/> when the plan quantizes (and its bias, when it
+    /// has one, with the plan's <see cref="QsparsePlan.BiasBits"/>).
     /// </summary>
     public T Weights<T>(T layer, bool prune = true, int channelwise = 1) where T : Module
     {
         if (prune && plan.PruneWeights)
             layer = Prune(layer, sparsity: Sparsity, start: plan.PruneStart, interval: plan.StepsPerEpoch, repetition: plan.PruneRepetition);
-        return plan.Quantize ? Quantize(layer, channelwise: channelwise, timeout: plan.WeightTimeout) : layer;
+        return plan.Quantize
+            ? Quantize(layer, channelwise: channelwise, timeout: plan.WeightTimeout, biasBits: layer.HasParameter("bias") ? plan.BiasBits : -1)
+            : layer;
     }
 
     /// <summary><paramref name="m"/> called on <paramref name="x"/>, or <paramref name="x"/> when the plan left the operator out.</summary>

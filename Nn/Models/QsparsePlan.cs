@@ -14,6 +14,13 @@ namespace QSparse.Nn;
 public sealed record QsparsePlan(bool Quantize = false, bool PruneWeights = false, bool PruneFeatures = false,
     bool QuantizeFirst = true, int Window = 8, int StepsPerEpoch = 1)
 {
+    /// <summary>
+    /// The bits of the bias quantizers (<c>bias_bits</c>) the networks of Nn/Models give their weight-quantized layers that have a
+    /// bias; -1 (default, as upstream, which passes none): biases stay in full precision. A layer without a bias gets none: FuseBn
+    /// quantizes the bias it creates when asked (<see cref="QSparseOps.FuseBn"/>'s biasBits). <see cref="MnistNet"/> ignores it (20 bits, the seed's).
+    /// </summary>
+    public int BiasBits { get; init; } = -1;
+
     /// <summary>Step of the activation quantizers' decimal search.</summary>
     public int ActivationTimeout => (QuantizeFirst ? 3 : 7) * StepsPerEpoch;
 

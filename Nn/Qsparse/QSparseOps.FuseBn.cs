@@ -28,6 +28,14 @@ public static partial class QSparseOps
     /// Sequential whose field is declared <see cref="Sequential"/> stays one when it cannot be replaced.
     /// </para>
     /// <para>
+    /// A bias created on a layer whose weight is quantized (<see cref="Quantize{T}"/>) is quantized too when
+    /// <paramref name="biasBits"/> is not -1: child "quantize_bias" with biasBits bits, channel-wise along dim 0 when the
+    /// weight's quantizer is channel-wise, its other settings the weight quantizer's, as <c>Quantize(layer, biasBits: biasBits)</c>
+    /// would have made it had the layer had a bias (the reference's quantize installs its bias quantizer whatever the layer's
+    /// bias, so its fuse_bn's new bias is quantized). Its timeout is the weight quantizer's steps left to its timeout (none when
+    /// passed), so both decimals are searched in the same forward. -1 (default) leaves a created bias in full precision.
+    /// </para>
+    /// <para>
     /// "Follows" is read from <paramref name="trace"/> when given: a BatchNorm whose input is the layer's output
     /// (a layer whose output another module also reads is an error). Without a trace it is QSPARSE's rule:
     /// the next module without children (other than QSPARSE layers) in depth-first registration order, also
@@ -35,9 +43,11 @@ public static partial class QSparseOps
     /// NOTE: neither sees functional uses of the layer's output (a residual add of the raw convolution output).
     /// </para>
     /// </summary>
-    public static T FuseBn<T>(T model, ModelTrace? trace = null) where T : Module
+    public static T FuseBn<T>(T model, ModelTrace? trace = null, int biasBits = -1) where T : Module
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (biasBits != -1 && (biasBits < 2 || biasBits > 31))
+            throw new ArgumentOutOfRangeException(nameof(biasBits), biasBits, "biasBits must be -1 (none) or in 2..31");
         var folds = trace == null ? FoldsInOrder(model) : FoldsInTrace(trace);
         var removed = new HashSet<Module>(folds.Select(f => f.Bn), ReferenceEqualityComparer.Instance);
         var plan = new List<(Sequential Sequential, List<Module> Kept)>();
@@ -53,7 +63,7 @@ public static partial class QSparseOps
             .Where(r => CanReplace(model, r.Path, r.Replacement?.GetType() ?? typeof(Identity))).ToList();
 
         foreach (var f in folds)
-            Fold(f.Layer, f.Bn);
+            Fold(f, biasBits);
         foreach (var f in elsewhere)
             model.Replace(f.BnPath, new Identity(f.Bn.Device), $"folded into '{f.LayerPath}' by FuseBn and replaced by Identity");
         foreach (var (sequential, kept) in plan)
@@ -161,8 +171,9 @@ public static partial class QSparseOps
         }
     }
 
-    static void Fold(Module layer, BatchNorm bn)
+    static void Fold(BnFold f, int biasBits)
     {
+        var (layer, bn) = (f.Layer, f.Bn);
         var weight = layer.RawParameter("weight")!;
         int channels = bn.NumFeatures;
         var gamma = bn.Weight?.ToArray<float>() ?? Enumerable.Repeat(1f, channels).ToArray();
@@ -196,6 +207,12 @@ public static partial class QSparseOps
             b.CopyFrom(fused);
         }
         else
+        {
             layer.SetParameter("bias", Tensor.FromArray(weight.Device, bias, channels));
+            if (biasBits != -1 && layer.ParameterTransforms("weight").OfType<QuantizeLayer>().LastOrDefault() is { } q)
+                layer.AddParameterTransform("bias", "quantize_bias", new QuantizeLayer(biasBits, q.Channelwise >= 0 ? 0 : -1, q.DecimalRange,
+                    q.SaturateRange, Math.Max(0, q.Timeout - q.NUpdates), q.Interval, q.WindowSize, q.Callback,
+                    q.Name.Length == 0 ? "" : $"{f.LayerPath}.quantize_bias", collapse: -1, layer.Device));
+        }
     }
 }
