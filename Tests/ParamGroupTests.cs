@@ -130,4 +130,32 @@ public class ParamGroupTests(string kind) : DeviceTest(kind)
         Assert.That(() => new SGD([new ParamGroup([a], lr: -0.1)], lr: 0.1),
             Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("lr"));
     }
+
+    [Test]
+    public void AddedGroupTakesTheDefaultsIsNumberedAfterAndStepsAsAnOptimizerOfItsOwn()
+    {
+        Tensor a1 = Param(1, 7), b1 = Param(2, 5), a2 = Param(1, 7), b2 = Param(2, 5);
+        using var grown = new SGD([a1], lr: 0.05, momentum: 0.9, weightDecay: 0.01);
+        using var optA = new SGD([a2], lr: 0.05, momentum: 0.9, weightDecay: 0.01);
+        using var optB = new SGD([b2], lr: 0.2, momentum: 0.9, weightDecay: 0.01);
+        for (int i = 0; i < 4; i++)
+        {
+            if (i == 2)
+                grown.AddParamGroup(new ParamGroup([b1], lr: 0.2));
+            grown.ZeroGrad();
+            optA.ZeroGrad();
+            optB.ZeroGrad();
+            Backward(a1, b1, a2, b2);
+            grown.Step();
+            optA.Step();
+            if (i >= 2)
+                optB.Step();
+        }
+        Assert.That(a1.ToArray<float>(), Is.EqualTo(a2.ToArray<float>()), "first group");
+        Assert.That(b1.ToArray<float>(), Is.EqualTo(b2.ToArray<float>()), "added group: momentum and weight decay from the defaults");
+        Assert.That(grown.StateDict().Select(kv => kv.Key), Is.EqualTo(new[] { "state.0.momentum_buffer", "state.1.momentum_buffer" }));
+        Assert.That(grown.ParamGroups.Select(g => g.Lr), Is.EqualTo(new double?[] { 0.05, 0.2 }));
+        Assert.That(() => grown.AddParamGroup(new ParamGroup([a1])),
+            Throws.ArgumentException.With.Message.Contains("more than one parameter group"));
+    }
 }

@@ -32,23 +32,34 @@ public static class BatchNormFolding
     /// <summary>True when no BatchNorm is left in <paramref name="network"/>.</summary>
     public static bool Folded(Module network) => !network.NamedModules().Any(m => m.Module is BatchNorm);
 
-    /// <summary>Folds the BatchNorms of <paramref name="network"/> that follow a layer; one already folded is left as it is.</summary>
-    public static void Fold(Module network)
+    /// <summary>
+    /// Folds the BatchNorms of <paramref name="network"/> that follow a layer (one already folded is left as it is), and gives
+    /// <paramref name="optimizer"/> the parameters the fold created (the biases of bias-less layers, which take over the
+    /// BatchNorms' shifts) as a new parameter group at the current learning rate, so they go on training.
+    /// </summary>
+    public static void Fold(Module network, Optimizer? optimizer)
     {
         if (network is MnistNet seed)
             seed.FoldBatchNorm();
         else
             QSparseOps.FuseBn(network, biasBits: network is ResNet or MobileNetV2 ? BiasBits : -1);
+        if (optimizer == null)
+            return;
+        var optimized = new HashSet<Tensor>(optimizer.Parameters, ReferenceEqualityComparer.Instance);
+        var created = network.Parameters().Where(p => !optimized.Contains(p)).ToList();
+        if (created.Count > 0)
+            optimizer.AddParamGroup(new ParamGroup(created, lr: optimizer.ParamGroups[^1].Lr));
     }
 
     /// <summary>
     /// Gives <paramref name="network"/> (the part <paramref name="predictor"/> of it that --fuse-bn folds) the structure of the
     /// checkpoint whose keys are <paramref name="stateKeys"/>: a run saved after the fold lacks the BatchNorm entries, so
-    /// the fresh network is folded too (loading the state then overwrites every folded weight and bias).
+    /// the fresh network is folded too (loading the state then overwrites every folded weight and bias), and
+    /// <paramref name="optimizer"/> takes the created parameters as the run did.
     /// </summary>
-    public static void MatchCheckpoint(Module network, Module predictor, IReadOnlySet<string> stateKeys)
+    public static void MatchCheckpoint(Module network, Module predictor, IReadOnlySet<string> stateKeys, Optimizer? optimizer)
     {
         if (network.StateDict().Any(kv => kv.Key.EndsWith(".running_mean", StringComparison.Ordinal) && !stateKeys.Contains(kv.Key)))
-            Fold(predictor);
+            Fold(predictor, optimizer);
     }
 }

@@ -19,7 +19,7 @@ public sealed record CheckpointFile(string Path, Dictionary<string, HostTensor> 
     /// </summary>
     public Dictionary<string, HostTensor> LoadInto(Module model, Optimizer? optimizer = null)
     {
-        BatchNormFolding.MatchCheckpoint(model, ModelCatalog.FoldedPart(model), Entries.Keys.ToHashSet());
+        BatchNormFolding.MatchCheckpoint(model, ModelCatalog.FoldedPart(model), Entries.Keys.ToHashSet(), optimizer);
         return Checkpoint.Load(Entries, Path, model, optimizer);
     }
 }

@@ -108,7 +108,7 @@ public sealed class Trainer : IDisposable
         foreach (var (x, y) in data.TrainBatches(Epoch))
         {
             if (Config.FuseBn && Step >= foldStep)
-                BatchNormFolding.Fold(folded);
+                BatchNormFolding.Fold(folded, Task.Optimizers[0].Optimizer);
             using (x)
             using (y)
             using (new TensorScope())

@@ -14,26 +14,46 @@ public abstract class Optimizer : IDisposable
     /// <summary>The name of the 0-d float32 step count in <see cref="StateNamesOf"/>, as PyTorch saves it.</summary>
     protected const string StepName = "step";
 
-    readonly Tensor[] parameters;
-    readonly int[] groupOf;
-    readonly ParamGroup[] groups;
-    readonly ParameterState?[] states;
+    readonly ParamGroup defaults;
+    readonly List<Tensor> parameters = [];
+    readonly List<int> groupOf = [];
+    readonly List<ParamGroup> groups = [];
+    readonly List<ParameterState?> states = [];
 
     /// <param name="groups">The parameter groups; each parameter (a float32 leaf tensor) in one group only.</param>
     /// <param name="defaults">The optimizer's options (its parameters unused), null where it has none.</param>
     protected Optimizer(IEnumerable<ParamGroup> groups, ParamGroup defaults)
     {
-        this.groups = groups.Select((g, i) => g.Resolve(defaults, i, GetType().Name)).ToArray();
-        parameters = this.groups.SelectMany(g => g.Params).ToArray();
-        groupOf = this.groups.SelectMany((g, i) => g.Params.Select(_ => i)).ToArray();
-        if (parameters.Length == 0)
+        this.defaults = defaults;
+        foreach (var group in groups)
+            AddParamGroup(group);
+        if (parameters.Count == 0)
             throw new ArgumentException("optimizer got an empty parameter list", nameof(groups));
-        for (int i = 0; i < parameters.Length; i++)
-            if (parameters[i].DType != DType.Float32 || !parameters[i].IsLeaf)
-                throw new ArgumentException($"parameter {i} is not a float32 leaf tensor and cannot be optimized", nameof(groups));
-        if (parameters.Distinct(ReferenceEqualityComparer.Instance).Count() != parameters.Length)
-            throw new ArgumentException("some parameters appear in more than one parameter group", nameof(groups));
-        states = new ParameterState?[parameters.Length];
+    }
+
+    /// <summary>
+    /// Adds <paramref name="group"/> (PyTorch's add_param_group): its options not set come from the optimizer's
+    /// defaults, its parameters are numbered after the existing ones and get their state at their first step. How
+    /// a training loop takes in parameters a rewrite created (the biases FuseBn gives bias-less layers).
+    /// </summary>
+    public void AddParamGroup(ParamGroup group)
+    {
+        var resolved = group.Resolve(defaults, groups.Count, GetType().Name);
+        var known = new HashSet<Tensor>(parameters, ReferenceEqualityComparer.Instance);
+        for (int k = 0; k < resolved.Params.Count; k++)
+        {
+            if (resolved.Params[k].DType != DType.Float32 || !resolved.Params[k].IsLeaf)
+                throw new ArgumentException($"parameter {parameters.Count + k} is not a float32 leaf tensor and cannot be optimized", nameof(group));
+            if (!known.Add(resolved.Params[k]))
+                throw new ArgumentException("some parameters appear in more than one parameter group", nameof(group));
+        }
+        foreach (var p in resolved.Params)
+        {
+            parameters.Add(p);
+            groupOf.Add(groups.Count);
+            states.Add(null);
+        }
+        groups.Add(resolved);
     }
 
     /// <summary>The optimized tensors, in the order their state is numbered.</summary>
@@ -94,7 +114,7 @@ public abstract class Optimizer : IDisposable
     /// <summary>One update of every parameter that has a gradient; the others are skipped, as in PyTorch.</summary>
     public void Step()
     {
-        for (int i = 0; i < parameters.Length; i++)
+        for (int i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i];
             if (p.Grad is not { } grad)
@@ -122,7 +142,7 @@ public abstract class Optimizer : IDisposable
     public List<KeyValuePair<string, Tensor>> StateDict()
     {
         var result = new List<KeyValuePair<string, Tensor>>();
-        for (int i = 0; i < states.Length; i++)
+        for (int i = 0; i < states.Count; i++)
             if (states[i] is { } s)
                 for (int k = 0; k < StateNames(i).Count; k++)
                     result.Add(KeyValuePair.Create(Key(i, StateNames(i)[k]), s.Tensors[k]));
@@ -138,7 +158,7 @@ public abstract class Optimizer : IDisposable
     public void CheckStateDict(IReadOnlyDictionary<string, HostTensor> state)
     {
         var known = new HashSet<string>();
-        for (int i = 0; i < parameters.Length; i++)
+        for (int i = 0; i < parameters.Count; i++)
         {
             var names = StateNames(i);
             var keys = names.Select(n => Key(i, n)).ToArray();
@@ -168,7 +188,7 @@ public abstract class Optimizer : IDisposable
     public void LoadStateDict(IReadOnlyDictionary<string, HostTensor> state)
     {
         CheckStateDict(state);
-        for (int i = 0; i < parameters.Length; i++)
+        for (int i = 0; i < parameters.Count; i++)
         {
             DisposeState(i);
             var names = StateNames(i);
@@ -192,7 +212,7 @@ public abstract class Optimizer : IDisposable
     /// <summary>Releases the state tensors (not the parameters).</summary>
     public void Dispose()
     {
-        for (int i = 0; i < states.Length; i++)
+        for (int i = 0; i < states.Count; i++)
             DisposeState(i);
     }
 }

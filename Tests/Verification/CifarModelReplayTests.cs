@@ -60,8 +60,7 @@ public class CifarModelReplayTests(string kind) : DeviceTest(kind)
             for (int step = 0; step < ShortQsparseRun.Steps; step++)
             {
                 if (step >= foldStep)
-                    BatchNormFolding.Fold(net);
-                // NOTE: as in the Host's trainer, the optimizer was built before the fold: the biases it creates stay as folded.
+                    BatchNormFolding.Fold(net, sgd);
                 using var scope = new TensorScope();
                 var loss = Functional.CrossEntropy(net.Call(x), y);
                 sgd.ZeroGrad();
