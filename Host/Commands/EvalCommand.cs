@@ -11,7 +11,7 @@ static class EvalCommand
     public static Command Create()
     {
         var checkpoint = CheckpointOption.Create();
-        var batchSize = new Option<int>("--batch-size") { Description = "examples per evaluation step", DefaultValueFactory = _ => 1000 };
+        var batchSize = new Option<int?>("--batch-size") { Description = "examples per evaluation step (default 1000; 100 for resnet18 and mobilenetv2)" };
         var data = DataOptions.Folder();
         var dataset = DataOptions.Dataset();
         var device = DeviceOption.Create();
@@ -22,11 +22,11 @@ static class EvalCommand
         command.SetAction(parse =>
         {
             var clock = Stopwatch.StartNew();
-            if (parse.GetValue(batchSize) < 1)
+            if (parse.GetValue(batchSize) is < 1)
                 throw new ArgumentException("--batch-size must be at least 1");
             using var dev = Device.Open(parse.GetValue(device));
             var (model, config) = TrainedModel.Load(dev, parse.GetValue(checkpoint)!);
-            var options = TrainOptions.ForCheckpoint(config) with { EvalBatchSize = parse.GetValue(batchSize) };
+            var options = TrainOptions.ForCheckpoint(config) with { EvalBatchSize = parse.GetValue(batchSize) ?? RunSize.EvalBatchSize(config.Model) };
             var test = TaskDataSource.Load(dev, options, parse.GetValue(data)!, parse.GetValue(dataset)!);
             using var task = Recipes.Create(config, options, model);
             Console.WriteLine(ResultLine.Format(task.Evaluate(test.TestBatches()), clock.Elapsed.TotalSeconds));

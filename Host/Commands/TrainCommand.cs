@@ -63,6 +63,7 @@ static class TrainCommand
                 FuseBn = parse.GetValue(fuseBn) ?? (size.FuseBn && trainMode is TrainMode.Quantize or TrainMode.QuantizePrune),
                 Epochs = parse.GetValue(epochs) ?? size.Epochs,
                 BatchSize = parse.GetValue(batchSize) ?? size.BatchSize,
+                EvalBatchSize = RunSize.EvalBatchSize(modelKind),
                 Lr = parse.GetValue(lr),
                 Gamma = parse.GetValue(gamma) ?? size.Gamma,
                 Seed = parse.GetValue(seed) ?? 1,

@@ -36,4 +36,11 @@ public sealed record RunSize(int Epochs, int? LimitTrain, int? LimitTest, int? L
         (_, ModelKind.Pix2pix) => new(8, 384, 200, 1000, 8, 0.7, false),
         _ => throw new ArgumentException($"unknown --recipe '{recipe}': expected one of {string.Join(", ", Recipes)}"),
     };
+
+    /// <summary>
+    /// Examples per evaluation step for <paramref name="model"/> (only speed and memory depend on it): 1000, but 100 for
+    /// ResNet-18 and MobileNetV2, whose activations at 1000 images (a tensor scope keeps every step's until the batch ends)
+    /// outgrow a 24 GB machine.
+    /// </summary>
+    public static int EvalBatchSize(ModelKind model) => model is ModelKind.Resnet18 or ModelKind.Mobilenetv2 ? 100 : 1000;
 }
