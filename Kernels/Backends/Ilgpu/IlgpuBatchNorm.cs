@@ -59,7 +59,15 @@ static class IlgpuBatchNorm
     /// beta = bias - mean·alpha. NOTE: fused, like y = x·alpha + beta: PyTorch's AVX2 kernels are built with
     /// FMA contraction, and the golden outputs match only the fused forms.
     /// </summary>
-    internal static float Beta(float mean, float alpha, float bias) => MathF.FusedMultiplyAdd(-mean, alpha, bias);
+    internal static float Beta(float mean, float alpha, float bias) => Fma(-mean, alpha, bias);
+
+    /// <summary>
+    /// a·b + c rounded once, as MathF.FusedMultiplyAdd: the float product is exact in double, so only the sum rounds
+    /// (to double, then to float: the two roundings can differ from one only at a float halfway point).
+    /// NOTE: not MathF.FusedMultiplyAdd itself: ILGPU's PTX backend has no intrinsic for it and emits a call to an
+    /// extern function that ptxas cannot resolve (PtxCompileTests assembles every kernel to catch this).
+    /// </summary>
+    static float Fma(float a, float b, float c) => (float)((double)a * b + c);
 
     /// <summary>y = x·alpha + beta per channel, in PyTorch's order (see <see cref="Alpha"/>, <see cref="Beta"/>).</summary>
     internal readonly struct NormalizeBody(ArrayView<float> x, ArrayView<float> mean, ArrayView<float> var,
@@ -70,7 +78,7 @@ static class IlgpuBatchNorm
         {
             int c = s.ChannelOf(i);
             float alpha = Alpha(var[c], weight[c], eps, training);
-            y[i] = MathF.FusedMultiplyAdd(x[i], alpha, Beta(mean[c], alpha, bias[c]));
+            y[i] = Fma(x[i], alpha, Beta(mean[c], alpha, bias[c]));
         }
     }
 
