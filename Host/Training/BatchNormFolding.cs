@@ -39,6 +39,9 @@ public static class BatchNormFolding
     /// </summary>
     public static void Fold(Module network, Optimizer? optimizer)
     {
+        // NOTE: the trainer calls this every step from the fold step on; once no BatchNorm is left there is nothing to do.
+        if (Folded(network))
+            return;
         if (network is MnistNet seed)
             seed.FoldBatchNorm();
         else
