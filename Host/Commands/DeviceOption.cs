@@ -3,16 +3,16 @@ using QSparse.Kernels;
 
 namespace QSparse.Host.Commands;
 
-/// <summary>The shared <c>--device</c> option: auto, cuda, opencl, cpu or cpu-accelerator (default: QSPARSE_DEVICE, else auto).</summary>
+/// <summary>The shared <c>--device</c> option: auto, cuda, opencl, cpu, cpu-accelerator or gpu-sim (default: QSPARSE_DEVICE, else auto).</summary>
 static class DeviceOption
 {
-    public static readonly string[] Choices = ["auto", "cuda", "opencl", "cpu", "cpu-accelerator"];
+    public static readonly string[] Choices = ["auto", "cuda", "opencl", "cpu", "cpu-accelerator", "gpu-sim"];
 
     public static Option<string?> Create()
     {
         var option = new Option<string?>("--device")
         {
-            Description = $"accelerator: auto (CUDA, then OpenCL, then CPU), cuda, opencl, cpu (native SIMD path) or cpu-accelerator (ILGPU's simulator only); default ${Device.EnvironmentVariable}, else auto",
+            Description = $"accelerator: auto (CUDA, then OpenCL, then CPU), cuda, opencl, cpu (native SIMD path) cpu-accelerator (ILGPU's simulator only) or gpu-sim (the simulator shaped like a GPU: GPU launch shapes, slow); default ${Device.EnvironmentVariable}, else auto",
         };
         option.Validators.Add(result =>
         {

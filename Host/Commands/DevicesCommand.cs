@@ -26,7 +26,7 @@ static class DevicesCommand
 
     // The CPU accelerator reports the address space, not memory: show the host's RAM instead.
     static string Memory(DeviceInfo d) =>
-        $"{(d.Kind is DeviceKind.Cpu or DeviceKind.CpuAccelerator ? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes : d.MemoryBytes) / (1 << 20)} MiB";
+        $"{(d.Kind is DeviceKind.Cpu or DeviceKind.CpuAccelerator or DeviceKind.SimulatedGpu ? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes : d.MemoryBytes) / (1 << 20)} MiB";
 
     static string Truncate(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
 }

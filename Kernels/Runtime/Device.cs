@@ -32,7 +32,10 @@ public sealed partial class Device : IDisposable
     public DeviceKind Kind { get; }
     public BufferPool Pool { get; }
     public string Name => Accelerator.Name;
-    /// <summary>True for ILGPU's CPU accelerator (whatever the backend): kernels use CPU launch shapes.</summary>
+    /// <summary>
+    /// True for ILGPU's CPU accelerator (whatever the backend): kernels use CPU launch shapes. False for GPUs and
+    /// for the simulated GPU (the CPU accelerator shaped like one), which take the GPU launch shapes.
+    /// </summary>
     public bool IsCpu => Kind is DeviceKind.Cpu or DeviceKind.CpuAccelerator;
 
     /// <summary>
@@ -72,7 +75,28 @@ public sealed partial class Device : IDisposable
     /// parameters), compiled on first use and cached by its method for the life of the device.
     /// </summary>
     public Action<KernelConfig, TArgs> Kernel<TArgs>(Action<TArgs> kernel) where TArgs : struct =>
-        (Action<KernelConfig, TArgs>)kernels.GetOrAdd(kernel.Method, _ => Accelerator.LoadStreamKernel(kernel));
+        (Action<KernelConfig, TArgs>)kernels.GetOrAdd(kernel.Method, method =>
+        {
+            var launch = Accelerator.LoadStreamKernel(kernel);
+            return (Action<KernelConfig, TArgs>)((config, args) =>
+            {
+                launchLog?.Add(new LaunchRecord(method, config, args));
+                launch(config, args);
+            });
+        });
+
+    volatile LaunchLog? launchLog;
+
+    /// <summary>Records every launch on this device until the returned log is disposed (one log at a time).</summary>
+    public LaunchLog RecordLaunches()
+    {
+        var log = new LaunchLog(this);
+        if (Interlocked.CompareExchange(ref launchLog, log, null) != null)
+            throw new InvalidOperationException($"{this}: launches are already being recorded");
+        return log;
+    }
+
+    internal void DetachLaunchLog(LaunchLog log) => Interlocked.CompareExchange(ref launchLog, null, log);
 
     /// <summary>Runs <paramref name="body"/> once for each i in [0, <paramref name="count"/>), split over the threads as <see cref="Elements"/> says.</summary>
     public void ForEach<TBody>(int count, TBody body) where TBody : struct, IElementBody

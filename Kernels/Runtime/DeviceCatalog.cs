@@ -28,7 +28,7 @@ public sealed partial class Device
 
     /// <summary>
     /// Opens the accelerator named by <paramref name="spec"/> (auto, cuda, opencl, cpu,
-    /// cpu-accelerator); null or empty reads <c>QSPARSE_DEVICE</c>, then falls back to auto (CUDA,
+    /// cpu-accelerator, gpu-sim); null or empty reads <c>QSPARSE_DEVICE</c>, then falls back to auto (CUDA,
     /// then OpenCL, then CPU).
     /// </summary>
     public static Device Open(string? spec = null)
@@ -41,6 +41,8 @@ public sealed partial class Device
                 return OpenCpu(DeviceKind.Cpu);
             case "cpu-accelerator":
                 return OpenCpu(DeviceKind.CpuAccelerator);
+            case "gpu-sim":
+                return OpenSimulatedGpu();
             case "cuda":
             case "opencl":
             {
@@ -52,7 +54,7 @@ public sealed partial class Device
                 return TryOpenGpu(DeviceKind.Cuda, out _) ?? TryOpenGpu(DeviceKind.OpenCL, out _) ?? OpenCpu(DeviceKind.Cpu);
             default:
                 throw new ArgumentException(
-                    $"unknown device '{spec}': expected auto, cuda, opencl, cpu or cpu-accelerator", nameof(spec));
+                    $"unknown device '{spec}': expected auto, cuda, opencl, cpu, cpu-accelerator or gpu-sim", nameof(spec));
         }
     }
 
@@ -88,6 +90,22 @@ public sealed partial class Device
         var cpu = new CPUDevice(2, 1, Environment.ProcessorCount);
         var context = Context.Create(b => b.CPU(cpu).Optimize(OptimizationLevel.O2).EnableAlgorithms());
         return new Device(context, cpu.CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel), kind);
+    }
+
+    /// <summary>Multiprocessors of the simulated GPU: several, so launches span more groups than one multiprocessor holds.</summary>
+    public const int SimulatedMultiprocessors = 4;
+
+    /// <summary>
+    /// The CPU accelerator with a GPU's geometry: warps of 32 threads, 8 warps (256 threads, <see cref="GpuGroupSize"/>)
+    /// per group, <see cref="SimulatedMultiprocessors"/> multiprocessors. Every launch choice treats it as a GPU, so
+    /// tests run the GPU launch shapes (grouped element loops, 16×16 GEMM groups, shared memory, atomics) on CI.
+    /// NOTE: each simulated thread is a .NET thread and a barrier waits for all 256 of a group: keep its work small.
+    /// </summary>
+    static Device OpenSimulatedGpu()
+    {
+        var cpu = new CPUDevice(32, GpuGroupSize / 32, SimulatedMultiprocessors);
+        var context = Context.Create(b => b.CPU(cpu).Optimize(OptimizationLevel.O2).EnableAlgorithms());
+        return new Device(context, cpu.CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel), DeviceKind.SimulatedGpu);
     }
 
     static Device? TryOpenGpu(DeviceKind kind, out string error)

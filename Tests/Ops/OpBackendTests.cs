@@ -1,21 +1,26 @@
 namespace QSparse.Tests.Ops;
 
 /// <summary>
-/// Every row on every overriding backend against the base backend (the ILGPU kernels), on the same
+/// Every row on every overriding backend against the base backend (the ILGPU kernels), and on every GPU
+/// (real or simulated: the GPU launch shapes) against the CPU launch shapes of the same kernels, on the same
 /// inputs: outputs and input gradients agree within the row's <see cref="OpCase.Backend"/> tolerance.
 /// </summary>
 public class OpBackendTests
 {
     /// <summary>
-    /// (device whose backend overrides ops, device running the base backend on the same inputs). A new
-    /// backend (a vendor library behind its own device name) is covered by adding its pair here.
+    /// (device whose backend or launch shapes differ, device running the base backend with CPU launch shapes on
+    /// the same inputs). A new backend (a vendor library behind its own device name) is covered by adding its pair here.
     /// </summary>
-    static readonly (string Overriding, string Base)[] Backends = [("cpu", "cpu-accelerator")];
+    static readonly (string Overriding, string Base)[] Backends =
+    [
+        ("cpu", "cpu-accelerator"), (Accelerators.SimulatedGpu, "cpu-accelerator"),
+        ("cuda", "cpu-accelerator"), ("opencl", "cpu-accelerator"),
+    ];
 
     /// <summary>The pairs of <see cref="Backends"/> whose two devices are both among the devices under test.</summary>
     internal static IEnumerable<(string Overriding, string Base)> Present()
     {
-        var present = Accelerators.Kinds().ToHashSet();
+        var present = Accelerators.KindsWithSimulatedGpu().ToHashSet();
         return Backends.Where(b => present.Contains(b.Overriding) && present.Contains(b.Base));
     }
 

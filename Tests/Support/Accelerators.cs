@@ -19,6 +19,19 @@ public static class Accelerators
         return Device.Available().Select(d => d.Kind.Name()).ToArray();
     }
 
+    /// <summary>
+    /// The simulated GPU (ILGPU's CPU accelerator shaped like a GPU, <c>gpu-sim</c>): under test beside <see cref="Kinds"/>
+    /// in the comparisons of launch shapes (<see cref="Ops.OpBackendTests"/>) unless QSPARSE_TEST_DEVICES leaves it out.
+    /// It is no default fixture device: a simulated thread is a .NET thread, too slow for the training tests.
+    /// </summary>
+    public const string SimulatedGpu = "gpu-sim";
+
+    /// <summary><see cref="Kinds"/> and, unless QSPARSE_TEST_DEVICES names the devices, the simulated GPU.</summary>
+    public static IEnumerable<string> KindsWithSimulatedGpu() =>
+        string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("QSPARSE_TEST_DEVICES"))
+            ? Kinds().Append(SimulatedGpu).Distinct()
+            : Kinds();
+
     public static Device Get(string kind)
     {
         lock (open)
