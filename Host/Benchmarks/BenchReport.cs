@@ -11,9 +11,9 @@ namespace QSparse.Host.Benchmarks;
 /// <summary>
 /// The rows of one <c>qsparse bench</c> run with the device and machine they ran on: printed as a table and
 /// written as JSON in the layout of Perf/reference/torch_bench.py (workload, mode, seconds = best, gflops), so
-/// the two files compare row by row.
+/// the two files compare row by row. Each rate stands beside the device's peak (<see cref="DevicePeak"/>).
 /// </summary>
-public sealed class BenchReport(string device, BenchOptions options)
+public sealed class BenchReport(string device, BenchOptions options, DevicePeak peak)
 {
     readonly List<BenchResult> results = [];
 
@@ -55,6 +55,7 @@ public sealed class BenchReport(string device, BenchOptions options)
                 runtime = RuntimeInformation.FrameworkDescription,
             },
             options = new { repeats = options.Repeats, quick = options.Quick, full = options.Full },
+            peak = new { fp32_gflops = peak.Flops / 1e9, memory_gbps = peak.Bytes / 1e9, source = peak.Source },
             results = results.Select(r => new
             {
                 workload = r.Workload,
@@ -64,6 +65,7 @@ public sealed class BenchReport(string device, BenchOptions options)
                 repeats = r.Repeats,
                 gflops = r.Gflops is { } g && double.IsFinite(g) ? g : (double?)null,
                 gbps = r.Gbps is { } b && double.IsFinite(b) ? b : (double?)null,
+                fraction_of_peak = FractionOfPeak(r),
                 note = r.Note,
                 error = r.Error,
             }),
@@ -75,7 +77,7 @@ public sealed class BenchReport(string device, BenchOptions options)
     }
 
     /// <summary>One line for a finished row, for the progress log.</summary>
-    public static string Line(BenchResult r) =>
+    public string Line(BenchResult r) =>
         $"{r.Workload}: {(r.Error != null ? r.Error : $"best {Time(r.BestSeconds)}, mean {Time(r.MeanSeconds)} {Rate(r)}")}";
 
     // The CPU accelerator's name says nothing of the processor; Linux's /proc/cpuinfo does.
@@ -89,10 +91,20 @@ public sealed class BenchReport(string device, BenchOptions options)
         ? "-"
         : seconds >= 1 ? F(seconds, "0.000") + " s" : F(seconds * 1e3, seconds >= 0.01 ? "0.0" : "0.000") + " ms";
 
-    static string Rate(BenchResult r) =>
-        r.Gflops is { } g && double.IsFinite(g) ? F(g, "0.0") + " GFLOP/s"
-        : r.Gbps is { } b && double.IsFinite(b) ? F(b, "0.00") + " GB/s"
-        : "";
+    string Rate(BenchResult r)
+    {
+        string rate = r.Gflops is { } g && double.IsFinite(g) ? F(g, "0.0") + " GFLOP/s"
+            : r.Gbps is { } b && double.IsFinite(b) ? F(b, "0.00") + " GB/s"
+            : "";
+        return FractionOfPeak(r) is { } fraction ? $"{rate} ({F(100 * fraction, "0.0")}% of peak)" : rate;
+    }
+
+    /// <summary>The row's rate over the device's peak of the same kind (FLOP/s, else bytes/s), or null.</summary>
+    double? FractionOfPeak(BenchResult r)
+    {
+        double? fraction = r.Gflops is { } g ? g * 1e9 / peak.Flops : r.Gbps is { } b ? b * 1e9 / peak.Bytes : null;
+        return fraction is { } f && double.IsFinite(f) ? f : null;
+    }
 
     static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
 }

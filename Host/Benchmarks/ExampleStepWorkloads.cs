@@ -14,7 +14,7 @@ public static class ExampleStepWorkloads
         var bench = new ExampleStepBench(device, net, mode);
         for (int i = 0; i < bench.WarmupSteps; i++)
             bench.Step();
-        return new(bench.Workload, bench.Step, [bench], Warmups: 1, Note: QsparseActivity.Describe(bench.Model, bench.WarmupSteps));
+        return new(bench.Workload, bench.Step, [bench], Flops: StepFlops.Of(bench.Model, bench.Input), Warmups: 1, Note: QsparseActivity.Describe(bench.Model, bench.WarmupSteps));
     }
 
     /// <summary>Every network in both modes, under keys such as "resnet20 step float".</summary>

@@ -44,6 +44,9 @@ public sealed class SeedStepBench : IDisposable
     /// <summary>The network.</summary>
     public Module Model { get; }
 
+    /// <summary>The fixed batch every step trains on.</summary>
+    public Tensor Input => x;
+
     /// <summary>Steps before the steady state: <see cref="ActiveAfter"/> with QSPARSE, else 1 (kernel compilation).</summary>
     public int WarmupSteps => Mode == TrainMode.Float ? 1 : ActiveAfter;
 

@@ -13,7 +13,7 @@ public static class TrainStepWorkloads
         var bench = new SeedStepBench(device, mode, batch);
         for (int i = 0; i < bench.WarmupSteps; i++)
             bench.Step();
-        return new(bench.Workload, bench.Step, [bench], Warmups: 0, Note: bench.DescribeActive());
+        return new(bench.Workload, bench.Step, [bench], Flops: StepFlops.Of(bench.Model, bench.Input), Warmups: 0, Note: bench.DescribeActive());
     }
 
     /// <summary>

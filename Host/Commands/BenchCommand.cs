@@ -46,12 +46,13 @@ static class BenchCommand
         // The layers' schedule messages would bury the rows; the bench is a process of its own, so the global switch is safe.
         QSparseOptions.Set(logOnCreated: false, logDuringTrain: false);
         using var device = Device.Open(options.Device);
-        Console.Error.WriteLine($"bench: {device}, {options.Repeats} timed runs per workload{(options.Quick ? ", quick" : "")}");
-        var report = new BenchReport(device.ToString(), options);
+        var peak = DevicePeak.Of(device);
+        Console.Error.WriteLine($"bench: {device}, {options.Repeats} timed runs per workload{(options.Quick ? ", quick" : "")}; peak: {peak.Source}");
+        var report = new BenchReport(device.ToString(), options, peak);
         BenchSuite.Run(device, options, row =>
         {
             report.Add(row);
-            Console.Error.WriteLine($"  {BenchReport.Line(row)}");
+            Console.Error.WriteLine($"  {report.Line(row)}");
             if (jsonPath != null)
                 report.WriteJson(jsonPath);
         });
