@@ -42,5 +42,10 @@ public static partial class OpTable
         };
         yield return new OpCase("where sign over cores", [In.AwayFromZero(large), In.Uniform([24])],
             x => Tensor.Where(x[0].Gt(0f), x[0], x[1]), x => HostRef.Broadcast(x, v => v[0] > 0 ? v[0] : v[1])) { Backend = exact, GradSamples = 16 };
+        // ReducePlan's order on every backend: 149 interleaved partials then one; 5 per channel then one.
+        yield return new OpCase("sum all over cores", [In.Normal(large)], x => x[0].Sum().Reshape(1),
+            x => HostRef.Sum(x[0], HostRef.All(x[0])).Reshape(1)) { Backend = exact, SumLength = 2 * 33 * 24 * 24, GradSamples = 16 };
+        yield return new OpCase("sum dims 0 2 3 over cores", [In.Normal(large)], x => x[0].Sum([0, 2, 3]),
+            x => HostRef.Sum(x[0], [0, 2, 3])) { Backend = exact, SumLength = 2 * 24 * 24, GradSamples = 16 };
     }
 }

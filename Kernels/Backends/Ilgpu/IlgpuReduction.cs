@@ -5,23 +5,22 @@ namespace QSparse.Kernels;
 
 /// <summary>
 /// Reductions over any set of dimensions. Output element o reads the input at
-/// <c>outMap(o) + reduceMap(k)</c> for k over the reduced extent. When there are few outputs the
-/// reduced extent is cut into <c>splits</c> parts reduced in parallel, then a second pass combines
-/// them, so the order of additions is fixed (deterministic results on every device).
+/// <c>outMap(o) + reduceMap(k)</c> for k over the reduced extent, combined in the order
+/// <see cref="ReducePlan"/> fixes (interleaved partials reduced again until one is left), so results are
+/// bit-identical on every device and with the native CPU backend.
 /// </summary>
 static class IlgpuReduction
 {
+    /// <summary>Partial p of output o: terms p, p + partials, ... of the reduced extent.</summary>
     internal readonly struct ReduceBody<TOp>(ArrayView<float> x, ArrayView<float> y, Broadcast outMap,
-        Broadcast reduceMap, int reduceCount, int splits, TOp op) : IElementBody where TOp : struct, IReduceOp
+        Broadcast reduceMap, int reduceCount, int partials, TOp op) : IElementBody where TOp : struct, IReduceOp
     {
         public void Run(int item)
         {
-            int o = item / splits, part = item - o * splits;
-            int chunk = (reduceCount + splits - 1) / splits;
-            int begin = part * chunk, end = begin + chunk < reduceCount ? begin + chunk : reduceCount;
+            int o = item / partials, part = item - o * partials;
             outMap.Map(o, out int baseOffset, out _);
             float acc = op.Identity;
-            for (int k = begin; k < end; k++)
+            for (int k = part; k < reduceCount; k += partials)
             {
                 reduceMap.Map(k, out int offset, out _);
                 acc = op.Combine(acc, x[baseOffset + offset]);
@@ -55,23 +54,21 @@ static class IlgpuReduction
     public static void Reduce<TOp>(Device d, ArrayView<float> x, ArrayView<float> y, int outputs, Broadcast outMap,
         Broadcast reduceMap, int reduceCount, TOp op) where TOp : struct, IReduceOp
     {
-        // Split long reductions when the outputs alone cannot keep the device busy.
-        int splits = outputs >= d.ParallelThreads || reduceCount < 64
-            ? 1
-            : Math.Min(Math.Max(1, d.ParallelThreads / Math.Max(outputs, 1)), (reduceCount + 31) / 32);
-        if (splits == 1)
+        int partials = ReducePlan.Partials(reduceCount);
+        if (partials == 1)
         {
             d.ForEach(outputs, new ReduceBody<TOp>(x, y, outMap, reduceMap, reduceCount, 1, op));
             return;
         }
-        var partialBuffer = d.Pool.Rent((long)outputs * splits * sizeof(float));
+        var partialBuffer = d.Pool.Rent((long)outputs * partials * sizeof(float));
         try
         {
-            var partial = partialBuffer.As<float>((long)outputs * splits);
-            d.ForEach(outputs * splits, new ReduceBody<TOp>(x, partial, outMap, reduceMap, reduceCount, splits, op));
-            var rowMap = Broadcast.Create([outputs], [splits], [splits], false);
-            var colMap = Broadcast.Create([splits], [1], [1], false);
-            d.ForEach(outputs, new ReduceBody<TOp>(partial, y, rowMap, colMap, splits, 1, op));
+            var partial = partialBuffer.As<float>((long)outputs * partials);
+            d.ForEach(outputs * partials, new ReduceBody<TOp>(x, partial, outMap, reduceMap, reduceCount, partials, op));
+            // The partials of each output are a contiguous row: reduce those rows by the same rule.
+            var rowMap = Broadcast.Create([outputs], [partials], [partials], false);
+            var colMap = Broadcast.Create([partials], [1], [1], false);
+            Reduce(d, partial, y, outputs, rowMap, colMap, partials, op);
         }
         finally
         {

@@ -227,42 +227,67 @@ static unsafe class NativeElementwise
                 new Span<float>((float*)py + begin, end - begin)));
     }
 
-    /// <summary>The contract of <see cref="ReductionKernels"/>: one value per output, reduced over whole rows of the reduced extent.</summary>
+    /// <summary>
+    /// The contract of <see cref="ReductionKernels"/>, in <see cref="ReducePlan"/>'s order (the ILGPU kernel's, bit for bit):
+    /// interleaved partials, reduced again until one is left.
+    /// </summary>
     public static void Reduce<TOp>(HostMemory host, ArrayView<float> x, ArrayView<float> y, int outputs, Broadcast outMap,
-        Broadcast reduceMap, int reduceCount, TOp op) where TOp : struct, IReduceOp
+        Broadcast reduceMap, int reduceCount, TOp op) where TOp : struct, IReduceOp =>
+        ReduceLevels((float*)host.Address(x), (float*)host.Address(y), outputs, outMap, reduceMap, reduceCount, op);
+
+    static void ReduceLevels<TOp>(float* xs, float* ys, int outputs, Broadcast outMap, Broadcast reduceMap, int reduceCount, TOp op)
+        where TOp : struct, IReduceOp
     {
-        nint px = host.Address(x), py = host.Address(y);
-        int inner = reduceMap.D5, stride = reduceMap.A5, rows = inner == 0 ? 0 : reduceCount / inner;
-        // NOTE: few outputs over long reductions (a full sum) split the reduced rows per core.
-        int splits = outputs >= Environment.ProcessorCount || reduceCount < (1 << 15) ? 1 : Math.Min(Environment.ProcessorCount, rows);
-        var partial = new float[outputs * splits];
-        NativeLoops.For(outputs * splits, reduceCount / splits, (begin, end) =>
+        int partials = ReducePlan.Partials(reduceCount);
+        if (partials == 1)
         {
-            float* xs = (float*)px;
-            int chunk = (rows + splits - 1) / splits;
-            for (int item = begin; item < end; item++)
+            ReducePartials(xs, ys, outputs, outMap, reduceMap, reduceCount, 1, op);
+            return;
+        }
+        var partial = new float[outputs * partials];
+        fixed (float* ps = partial)
+        {
+            ReducePartials(xs, ps, outputs, outMap, reduceMap, reduceCount, partials, op);
+            var rowMap = Broadcast.Create([outputs], [partials], [partials], false);
+            var colMap = Broadcast.Create([partials], [1], [1], false);
+            ReduceLevels(ps, ys, outputs, rowMap, colMap, partials, op);
+        }
+    }
+
+    /// <summary>
+    /// ys[o, p] = terms p, p + partials, ... of output o combined in order. Walks the terms a slab of
+    /// <paramref name="partials"/> consecutive ones at a time, so each slab is read as runs along the reduced
+    /// extent's innermost dimension (one index map per run, not per term); the cores split the partials.
+    /// </summary>
+    static void ReducePartials<TOp>(float* xs, float* ys, int outputs, Broadcast outMap, Broadcast reduceMap, int reduceCount,
+        int partials, TOp op) where TOp : struct, IReduceOp
+    {
+        int inner = Math.Max(reduceMap.D5, 1), stride = reduceMap.A5;
+        int blocks = outputs >= Environment.ProcessorCount ? 1 : Math.Min(partials, Environment.ProcessorCount);
+        NativeLoops.For(outputs * blocks, reduceCount / blocks, (begin, end) =>
+        {
+            for (int task = begin; task < end; task++)
             {
-                int o = item / splits, part = item - o * splits;
-                int from = part * chunk, to = Math.Min(rows, from + chunk);
+                int o = task / blocks, block = task - o * blocks;
+                int first = (int)((long)block * partials / blocks), last = (int)((long)(block + 1) * partials / blocks);
                 outMap.Map(o, out int baseOffset, out _);
-                float acc = op.Identity;
-                for (int row = from; row < to; row++)
+                float* acc = ys + (long)o * partials;
+                for (int p = first; p < last; p++)
+                    acc[p] = op.Identity;
+                for (long slab = 0; slab + first < reduceCount; slab += partials)
                 {
-                    reduceMap.Map(row * inner, out int offset, out _);
-                    float* run = xs + baseOffset + offset;
-                    for (int k = 0; k < inner; k++)
-                        acc = op.Combine(acc, run[k * stride]);
+                    int k = (int)(slab + first), slabEnd = (int)Math.Min(reduceCount, slab + last);
+                    while (k < slabEnd)
+                    {
+                        int row = k / inner, col = k - row * inner, runEnd = Math.Min(slabEnd, (row + 1) * inner);
+                        reduceMap.Map(row * inner, out int rowOffset, out _);
+                        float* run = xs + baseOffset + rowOffset;
+                        float* target = acc - slab;
+                        for (; k < runEnd; k++, col++)
+                            target[k] = op.Combine(target[k], run[col * stride]);
+                    }
                 }
-                partial[item] = acc;
             }
         });
-        float* ys = (float*)py;
-        for (int o = 0; o < outputs; o++)
-        {
-            float acc = op.Identity;
-            for (int p = 0; p < splits; p++)
-                acc = op.Combine(acc, partial[o * splits + p]);
-            ys[o] = acc;
-        }
     }
 }
