@@ -13,45 +13,30 @@ namespace QSparse.Tests;
 /// </summary>
 public class HostVerifyIntTests(string kind) : DeviceTest(kind)
 {
-    // E = 2: weights quantized at step 4, activations at 6 (window 2, so BatchNorm is folded at step 4), masks at 10, 12 and 14.
-    static readonly TrainOptions options = new()
-    {
-        Mode = TrainMode.QuantizePrune, FuseBn = true, Window = 2, Epochs = 8, BatchSize = 4, EvalBatchSize = 8, LimitTrain = 8, Seed = 3,
-    };
-
     [Test]
     public void FusedNetworkReplaysExactlyAndACorruptedDecimalDoesNot()
     {
-        var data = MnistFolder.Load(SyntheticIdx.Folder(8, 4));
-        var test = Transform.Images(data.Test, data.Normalization);
-        var checkpoint = Path.Combine(Directory.CreateTempSubdirectory("qsparse-verify-").FullName, "run.safetensors");
-        using (var trainer = new Trainer(Device, options, TaskDataSource.Mnist(Device, data, options)))
-        {
-            while (trainer.Epoch < options.Epochs)
-                trainer.TrainEpoch((_, _) => { });
-            Assert.That(BatchNormFolding.Folded(trainer.Model), Is.True);
-            trainer.Save(checkpoint);
-        }
+        var (checkpoint, test) = TrainedSeed.Train(Device, 4);
         var state = SafeTensors.Read(checkpoint);
         Assert.That(state.Keys, Has.None.StartsWith("bn"));
 
         var (model, _) = TrainedModel.Load(Device, checkpoint);
         using (new TensorScope())
         {
-            var checks = IntegerReplay.Run(model, state, Batch.ToDevice(Device, [.. Enumerable.Range(0, 4).Select(i => test[i].Image)]));
+            var checks = IntegerReplay.Run(model, state, TrainedSeed.Batch(Device, test, 4));
             Assert.That(checks.Select(c => c.Layer), Is.EqualTo(new[] { "qin", "conv1", "conv2", "fc1", "fc2" }));
             foreach (var c in checks)
                 Assert.That((c.AccumulationDiff ?? 0, c.OutputDiff ?? 0), Is.EqualTo((0.0, 0.0)), c.Layer);
             Assert.That(checks.Where(c => c.Layer is not ("qin" or "fc2")).Select(c => c.OutputDiff), Has.All.Not.Null);
         }
-        Assert.That(VerifyIntCommand.Run(Device, checkpoint, Batch.ToDevice(Device, [.. Enumerable.Range(0, 4).Select(i => test[i].Image)])), Is.EqualTo(0));
+        Assert.That(VerifyIntCommand.Run(Device, checkpoint, TrainedSeed.Batch(Device, test, 4)), Is.EqualTo(0));
 
         // The replay reads q2's decimal one higher than the float pipeline used: conv2's outputs (and what follows) differ.
         var decimals = state["q2.decimal"].AsFloats().Select(d => d + 1).ToArray();
         state["q2.decimal"] = state["q2.decimal"] with { Data = decimals.SelectMany(BitConverter.GetBytes).ToArray() };
         using (new TensorScope())
         {
-            var corrupted = IntegerReplay.Run(model, state, Batch.ToDevice(Device, [.. Enumerable.Range(0, 4).Select(i => test[i].Image)]));
+            var corrupted = IntegerReplay.Run(model, state, TrainedSeed.Batch(Device, test, 4));
             Assert.That(corrupted.Single(c => c.Layer == "conv2").OutputDiff, Is.GreaterThan(0));
             Assert.That(VerifyIntCommand.Report(corrupted), Is.EqualTo(1));
         }

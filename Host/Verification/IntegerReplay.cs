@@ -39,7 +39,8 @@ public static class IntegerReplay
     public static List<LayerCheck> Run(Module net, IReadOnlyDictionary<string, HostTensor> state, Tensor images) =>
         new GraphReplay(Record(net, images), state).Run();
 
-    static ModelTrace Record(Module net, Tensor images)
+    /// <summary>One forward of <paramref name="net"/> in evaluation mode, without gradients, every step's output kept.</summary>
+    internal static ModelTrace Record(Module net, Tensor images)
     {
         net.Eval();
         using var scope = new TensorScope();

@@ -12,24 +12,12 @@ static class LayerReplay
     {
         string name = call.Path;
         var notes = new List<string>();
-        var weight = state[$"{name}.weight"];
-        var weightQuantizer = call.WeightOperators.OfType<QuantizeLayer>().SingleOrDefault()
-                              ?? throw new InvalidOperationException($"{name}'s weight is not quantized");
-        var (dw, wbits) = QuantizerState.Quantizer(state, trace.PathOf(weightQuantizer)) ?? throw new InvalidOperationException($"{name}'s weight is not quantized");
-        var wmask = QuantizerState.Mask(call.WeightOperators, trace, state);
-        var geometry = Geometry.Of(call.Module, weight.Shape, x.Shape, call.OutputShape);
-        int maxDw = dw.Max(), accDecimal = x.Decimal + maxDw;
-        var w = weight.AsFloats();
-        var wi = new long[w.Length];
-        int cw = weightQuantizer.Channelwise, cwStride = weight.Shape.Skip(cw + 1).Aggregate(1, (a, b) => a * b);
-        for (int i = 0; i < w.Length; i++)
-        {
-            int d = dw.Length == 1 ? dw[0] : dw[i / cwStride % weight.Shape[cw]];
-            // NOTE: Q(P(w)): masked first, then 2^d in float32 (exact), truncated toward zero, clamped; then aligned to max d_w.
-            long q = wmask == null || wmask[i] ? FixedPoint.Clamp((long)MathF.Truncate(MathF.ScaleB(w[i], d)), wbits) : 0;
-            wi[i] = q << (maxDw - d);
-        }
-        var (bi, db) = Bias(call, trace, state, geometry.OutChannels, accDecimal);
+        var layer = LayerIntegers.Of(call, trace, state, "verify-int cannot replay");
+        var geometry = Geometry.Of(call.Module, layer.WeightShape, x.Shape, call.OutputShape);
+        int maxDw = layer.WeightDecimals.Max(), accDecimal = x.Decimal + maxDw;
+        // Every weight aligned to max d_w, so one accumulator holds every product.
+        var wi = layer.Weight.Select((q, i) => q << (maxDw - layer.WeightDecimal(i))).ToArray();
+        var (bi, db) = layer.Bias is { } bias ? (bias, layer.BiasDecimals) : (new long[geometry.OutChannels], [accDecimal]);
 
         var (acc, worst) = geometry.Accumulate(x.Data, wi);
         notes.Add(worst <= int.MaxValue ? $"int32 accumulator: max Σ|x·w| = {worst}" : $"int32 accumulator OVERFLOWS: max Σ|x·w| = {worst}");
@@ -55,17 +43,5 @@ static class LayerReplay
         bool same = exact.AsSpan().SequenceEqual(rounded);
         return (new LayerCheck(name, acc.Length, accDiff, null, notes),
             new IntegerValue(rounded, call.OutputShape, finest, Quantized: false, same ? null : exact, same ? null : "the bias addition"));
-    }
-
-    /// <summary>The bias in integers and its decimals (zero at the accumulator's decimal when the layer has none).</summary>
-    static (long[] Values, int[] Decimals) Bias(ModuleCall call, ModelTrace trace, IReadOnlyDictionary<string, HostTensor> state, int channels, int accDecimal)
-    {
-        if (!state.TryGetValue($"{call.Path}.bias", out var bias))
-            return (new long[channels], [accDecimal]);
-        var quantizer = call.BiasOperators.OfType<QuantizeLayer>().SingleOrDefault();
-        var (db, bbits) = (quantizer == null ? null : QuantizerState.Quantizer(state, trace.PathOf(quantizer)))
-                          ?? throw new InvalidOperationException($"verify-int cannot replay {call.Describe()} in integers: its bias is not quantized (bias_bits)");
-        var values = bias.AsFloats().Select((v, o) => FixedPoint.Clamp((long)MathF.Truncate(MathF.ScaleB(v, db[db.Length == 1 ? 0 : o])), bbits)).ToArray();
-        return (values, db);
     }
 }

@@ -120,29 +120,17 @@ public static class SafeTensors
         var headerBytes = Encoding.UTF8.GetBytes(header.ToJsonString());
         // Pad the header with spaces to 8 bytes, as the reference writer does.
         int padded = (headerBytes.Length + 7) / 8 * 8;
-        var fullPath = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-            {
-                Span<byte> length = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
-                stream.Write(length);
-                stream.Write(headerBytes);
-                for (int i = headerBytes.Length; i < padded; i++)
-                    stream.WriteByte((byte)' ');
-                foreach (var blob in blobs)
-                    stream.Write(blob);
-                stream.Flush(true);
-            }
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
+            stream.Write(length);
+            stream.Write(headerBytes);
+            for (int i = headerBytes.Length; i < padded; i++)
+                stream.WriteByte((byte)' ');
+            foreach (var blob in blobs)
+                stream.Write(blob);
+        });
     }
 
     static DType ParseDType(string name) => name switch

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using QSparse.Host.Export;
+using QSparse.Host.Training;
+
+namespace QSparse.Host.Commands;
+
+/// <summary>
+/// <c>qsparse export --checkpoint C --format onnx-int --out PATH</c>: writes the trained network (pix2pix: its generator)
+/// in a form other tools run. onnx-int: the integer-only ONNX graph of <see cref="OnnxIntExport"/>.
+/// </summary>
+public static class ExportCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = CheckpointOption.Create();
+        var format = new Option<string>("--format") { Description = "onnx-int: an integer-only ONNX graph (int8 in, int32 out)", Required = true };
+        format.AcceptOnlyFromAmong("onnx-int");
+        var output = new Option<string>("--out") { Description = "the file to write", Required = true };
+        var data = DataOptions.Folder();
+        var dataset = DataOptions.Dataset();
+        var device = DeviceOption.Create();
+        var command = new Command("export", "write a quantized checkpoint in a form integer engines and other runtimes run")
+        {
+            checkpoint, format, output, data, dataset, device,
+        };
+        command.SetAction(parse =>
+        {
+            var outPath = parse.GetValue(output)!;
+            if (outPath.Length == 0)
+                throw new ArgumentException("--out is empty: name the file to write");
+            using var dev = Device.Open(parse.GetValue(device));
+            var path = parse.GetValue(checkpoint)!;
+            var file = CheckpointFile.Read(path);
+            var options = TrainOptions.ForCheckpoint(file.Config) with { EvalBatchSize = 1 };
+            var test = TaskDataSource.Load(dev, options, parse.GetValue(data)!, parse.GetValue(dataset)!);
+            var (input, target) = test.TestBatches(1).First();
+            using (input)
+            using (target)
+                return Run(dev, file, path, input, outPath);
+        });
+        return command;
+    }
+
+    /// <summary>Exports the network of <paramref name="file"/> (traced on <paramref name="example"/>) to <paramref name="outPath"/> and prints what it wrote.</summary>
+    public static int Run(Device device, CheckpointFile file, string path, Tensor example, string outPath)
+    {
+        var (net, config) = TrainedModel.Load(device, file);
+        if (!config.Quantizes)
+            throw new InvalidOperationException($"{path}: a network trained without quantization has no integer form to export");
+        var model = OnnxIntExport.Build(net, file.Entries, example);
+        model.Save(outPath);
+        var graph = model.Model.Graph;
+        Console.WriteLine($"{outPath}: onnx-int, {new FileInfo(outPath).Length} bytes, {graph.Node.Count} nodes, {graph.Initializer.Count} initializers, opset 17");
+        Console.WriteLine($"input int8 at decimal {model.InputDecimal} ({model.InputBits} bits); output int32 [N, {string.Join(", ", model.OutputShape.Skip(1))}] at decimal {model.OutputDecimal}");
+        return 0;
+    }
+}
