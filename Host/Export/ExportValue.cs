@@ -14,8 +14,11 @@ sealed record IntTensor(string Name, DataType Type, int Decimal, int[] Shape, lo
 /// <summary>The model's float input (or what reshapes and pruners made of it): only an input quantizer may read it.</summary>
 sealed record FloatInput : ExportValue;
 
-/// <summary>The float head after a layer's unquantized output (log-softmax on logits): not exported; the graph ends at <paramref name="Before"/>.</summary>
-sealed record FloatHead(IntTensor Before, string What) : ExportValue;
+/// <summary>
+/// The float head after a layer's unquantized output (log-softmax on logits): not exported; the graph ends at
+/// <paramref name="Before"/>, the output of step <paramref name="BeforeStep"/>.
+/// </summary>
+sealed record FloatHead(IntTensor Before, TraceStep BeforeStep, string What) : ExportValue;
 
 /// <summary>A value with no integer form, and the error to report when anything needs it.</summary>
 sealed record NoIntegerForm(string Why) : ExportValue;

@@ -49,6 +49,15 @@ sealed class OnnxGraph
         return tensor.Name;
     }
 
+    /// <summary>A scalar float32 constant (an exact power of two where the graph uses one).</summary>
+    public string FloatScalar(string name, float value)
+    {
+        var tensor = new TensorProto { Name = Unique(name), DataType = (int)DataType.Float };
+        tensor.FloatData.Add(value);
+        Proto.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
     /// <summary>A scalar int32 constant.</summary>
     public string Scalar(string name, long value) => Constant(name, DataType.Int32, [], [value]);
 

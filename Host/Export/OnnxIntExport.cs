@@ -51,10 +51,10 @@ public sealed class OnnxIntExport
     {
         foreach (var step in trace.Steps)
             values[step] = step is ModuleCall call ? Call(call, In(call.Source)) : Op((FunctionalOp)step, step.Inputs.Select(In).ToList());
-        var (output, head) = In(trace.OutputFrom) switch
+        var (output, head, outputStep) = In(trace.OutputFrom) switch
         {
-            IntTensor t => (t, null),
-            FloatHead h => (h.Before, h.What),
+            IntTensor t => (t, null, trace.OutputFrom),
+            FloatHead h => (h.Before, h.What, h.BeforeStep),
             NoIntegerForm f => throw new InvalidOperationException(f.Why),
             _ => throw new InvalidOperationException($"{Cannot} the network: its output is not integers"),
         };
@@ -78,7 +78,7 @@ public sealed class OnnxIntExport
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
         foreach (var (key, value) in metadata)
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
-        return new OnnxIntModel(model, inputDecimal, inputBits, output.Decimal, output.Shape);
+        return new OnnxIntModel(model, inputDecimal, inputBits, output.Decimal, output.Shape, (outputStep as ModuleCall)?.Path);
     }
 
     ExportValue In(TraceStep? source) => source switch
@@ -100,8 +100,16 @@ public sealed class OnnxIntExport
                 return Layer(call, Need(x, call));
             case ReLU:
                 return x is IntTensor t ? t with { Name = graph.Node("Relu", $"{call.Path}/Relu", [t.Name]) } : x;
+            case ReLU6:
+                return Clamp(call, Need(x, call), 0, 6);
+            case Hardtanh h:
+                return Clamp(call, Need(x, call), h.MinVal, h.MaxVal);
             case MaxPool2d { CeilMode: false } pool:
                 return MaxPool(call, Need(x, call), pool);
+            case AvgPool2d pool:
+                return AvgPool(call, Need(x, call), pool);
+            case AdaptiveAvgPool2d:
+                return AdaptiveAvgPool(call, Need(x, call));
             case Flatten:
                 return x is IntTensor f ? Reshape(call.Path, f, call.OutputShape) : x;
             // NOTE: a Sequential is a step only when it has no children (ResNet's identity shortcut): it returns its input.
@@ -110,7 +118,7 @@ public sealed class OnnxIntExport
             case BatchNorm:
                 return new NoIntegerForm($"{Cannot} {call.Describe()} in integers: it is not folded into the layer before it (FuseBn, --fuse-bn)");
             case LogSoftmax or Softmax or Tanh or Sigmoid when x is IntTensor { Type: DataType.Int32 } logits:
-                return new FloatHead(logits, call.Describe());
+                return new FloatHead(logits, call.Source!, call.Describe());
             default:
                 return new NoIntegerForm($"{Cannot} {call.Describe()} in integers (no integer form exported)");
         }
@@ -121,7 +129,7 @@ public sealed class OnnxIntExport
         "Add" or "Sub" when inputs.Count == 2 => Add(op, Need(inputs[0], op), Need(inputs[1], op)),
         "Reshape" when inputs[0] is IntTensor t => Reshape($"{op.Parent?.Path}/Reshape", t, op.OutputShape),
         "Relu" when inputs[0] is IntTensor t => t with { Name = graph.Node("Relu", $"{op.Parent?.Path}/Relu", [t.Name]) },
-        "LogSoftmax" or "Softmax" or "Tanh" or "Sigmoid" when inputs[0] is IntTensor { Type: DataType.Int32 } logits => new FloatHead(logits, op.Describe()),
+        "LogSoftmax" or "Softmax" or "Tanh" or "Sigmoid" when inputs[0] is IntTensor { Type: DataType.Int32 } logits => new FloatHead(logits, op.Inputs[0]!, op.Describe()),
         _ => inputs.OfType<NoIntegerForm>().FirstOrDefault() ?? new NoIntegerForm($"{Cannot} {op.Describe()} in integers (no integer form exported)"),
     };
 
@@ -297,6 +305,62 @@ public sealed class OnnxIntExport
         string floats = graph.Node("Cast", $"{call.Path}/to_float", [x.Name], OnnxGraph.Int("to", (long)DataType.Float));
         string pooled = graph.Node("MaxPool", $"{call.Path}/MaxPool", [floats], attributes);
         return x with { Name = graph.Node("Cast", $"{call.Path}/to_int32", [pooled], OnnxGraph.Int("to", (long)DataType.Int32)), Shape = call.OutputShape };
+    }
+
+    /// <summary>Clamps into [lo, hi] (ReLU6, Hardtanh) when both bounds are integers at the input's decimal.</summary>
+    IntTensor Clamp(ModuleCall call, IntTensor x, double lo, double hi)
+    {
+        double l = Math.ScaleB((float)lo, x.Decimal), h = Math.ScaleB((float)hi, x.Decimal);
+        if (l != Math.Floor(l) || h != Math.Floor(h) || Math.Abs(l) > int.MaxValue || Math.Abs(h) > int.MaxValue)
+            throw new InvalidOperationException($"{Cannot} {call.Describe()} in integers: its bounds {lo} and {hi} are not multiples of 2^-{x.Decimal}, the input's resolution");
+        var t = ToInt32(call.Path, x);
+        string name = graph.Node("Clip", $"{call.Path}/Clip", [t.Name, graph.Scalar($"{call.Path}/min", (long)l), graph.Scalar($"{call.Path}/max", (long)h)]);
+        var clipped = t with { Name = name, Bound = Math.Min(t.Bound, (long)Math.Max(Math.Abs(l), Math.Abs(h))) };
+        return x.Type == DataType.Int8 ? Cast(call.Path, clipped, DataType.Int8) : clipped;
+    }
+
+    /// <summary>AvgPool2d without padding or ceil_mode whose divisor is 2^m: the window sums at m more decimals.</summary>
+    IntTensor AvgPool(ModuleCall call, IntTensor x, AvgPool2d pool)
+    {
+        int divisor = pool.DivisorOverride ?? pool.KernelSize.H * pool.KernelSize.W;
+        if (pool.Padding.H != 0 || pool.Padding.W != 0 || pool.CeilMode || divisor != pool.KernelSize.H * pool.KernelSize.W || !int.IsPow2(divisor))
+            throw new InvalidOperationException($"{Cannot} {call.Describe()} in integers: only windows of 2^m values without padding, ceil_mode or divisor_override are");
+        return WindowSums(call, x, pool.KernelSize, pool.Stride);
+    }
+
+    /// <summary>AdaptiveAvgPool2d whose windows all hold the same 2^m values (sizes that divide evenly): the window sums at m more decimals.</summary>
+    IntTensor AdaptiveAvgPool(ModuleCall call, IntTensor x)
+    {
+        int h = x.Shape[^2], w = x.Shape[^1], oh = call.OutputShape[^2], ow = call.OutputShape[^1];
+        if (h % oh != 0 || w % ow != 0 || !int.IsPow2(h / oh * (w / ow)))
+            throw new InvalidOperationException($"{Cannot} {call.Describe()} in integers: its windows over {h}×{w} → {oh}×{ow} do not all hold the same 2^m values");
+        if (oh == 1 && ow == 1)
+        {
+            // Global pooling (ResNet's, MobileNet's) sums whole planes in int32, exactly at any size.
+            var t = ToInt32(call.Path, x);
+            string sum = graph.Node("ReduceSum", $"{call.Path}/ReduceSum", [t.Name, graph.Constant($"{call.Path}/axes", DataType.Int64, [2], [2, 3])],
+                OnnxGraph.Int("keepdims", 1));
+            return new IntTensor(sum, DataType.Int32, x.Decimal + int.Log2(h * w), call.OutputShape, Checked(call, t.Bound * h * w, 0, 0));
+        }
+        return WindowSums(call, x, (h / oh, w / ow), (h / oh, w / ow));
+    }
+
+    /// <summary>
+    /// Sums of kh×kw windows (2^m values) at m more decimals: AveragePool in float32 divides the sum by 2^m and the
+    /// product by 2^m undoes it, both exact while the sums stay below 2^24 (ONNX Runtime has no integer AveragePool).
+    /// </summary>
+    IntTensor WindowSums(ModuleCall call, IntTensor x, Size2 kernel, Size2 stride)
+    {
+        int count = kernel.H * kernel.W;
+        long bound = x.Bound * count;
+        if (bound >= 1 << 24)
+            throw new InvalidOperationException($"{Cannot} {call.Describe()}: its window sums (|t| ≤ {bound}) do not fit float32's 24 bits exactly");
+        string floats = graph.Node("Cast", $"{call.Path}/to_float", [x.Name], OnnxGraph.Int("to", (long)DataType.Float));
+        string mean = graph.Node("AveragePool", $"{call.Path}/AveragePool", [floats],
+            OnnxGraph.Ints("kernel_shape", kernel.H, kernel.W), OnnxGraph.Ints("strides", stride.H, stride.W));
+        string sum = graph.Node("Mul", $"{call.Path}/sum", [mean, graph.FloatScalar($"{call.Path}/count", count)]);
+        string ints = graph.Node("Cast", $"{call.Path}/to_int32", [sum], OnnxGraph.Int("to", (long)DataType.Int32));
+        return new IntTensor(ints, DataType.Int32, x.Decimal + int.Log2(count), call.OutputShape, bound);
     }
 
     /// <summary>a ± b: both aligned to the finer decimal by exact multiplications, added in int32.</summary>

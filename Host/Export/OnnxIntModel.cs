@@ -5,9 +5,10 @@ namespace QSparse.Host.Export;
 
 /// <summary>
 /// An integer-only ONNX model (<see cref="OnnxIntExport"/>): int8 input at <paramref name="InputDecimal"/>, int32
-/// output of <paramref name="OutputShape"/> (batch first) at <paramref name="OutputDecimal"/>.
+/// output of <paramref name="OutputShape"/> (batch first) at <paramref name="OutputDecimal"/>: the output of the module at
+/// <paramref name="OutputPath"/> (null when a functional op made it) times 2^OutputDecimal.
 /// </summary>
-public sealed record OnnxIntModel(ModelProto Model, int InputDecimal, int InputBits, int OutputDecimal, int[] OutputShape)
+public sealed record OnnxIntModel(ModelProto Model, int InputDecimal, int InputBits, int OutputDecimal, int[] OutputShape, string? OutputPath)
 {
     /// <summary>The graph's input from float inputs, as the input quantizer makes it: trunc(x·2^d) (float32, exact), clamped to its bits.</summary>
     public sbyte[] QuantizeInput(ReadOnlySpan<float> x)

@@ -1,60 +1,92 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using QSparse.Host.Export;
-using QSparse.Nn;
 using QSparse.Host.Training;
+using QSparse.Nn;
 using DataType = Onnx.TensorProto.Types.DataType;
+using Tensor = QSparse.Nn.Tensor;
 
 namespace QSparse.Tests.Export;
 
 /// <summary>
-/// The onnx-int export of a trained seed network, run by ONNX Runtime (another runtime: its own ConvInteger,
-/// MatMulInteger, integer Div and Clip) on 256 test images, gives the float pipeline's logits times 2^d_out
-/// exactly. Runs once, on the cpu device (the export reads the state dict; the device only traces the network).
+/// The onnx-int export of trained networks, run by ONNX Runtime (another runtime: its own ConvInteger, MatMulInteger,
+/// integer Div, Clip and ReduceSum), gives the float pipeline's output (the seed's logits before log-softmax) times
+/// 2^d_out exactly, on 256 test images: the seed network, and ResNet-20 and MobileNetV2 with BatchNorm folded
+/// (residual adds, ReLU6, global pooling). Runs once, on the cpu device (the export reads the state dict; the device
+/// only traces the network).
 /// </summary>
 public class OnnxIntExportTests
 {
     const int Images = 256;
 
+    static Device Cpu => Accelerators.Get("cpu");
+
     [Test]
-    public void OnnxRuntimeGivesTheFloatPipelinesLogitsExactly()
+    public void SeedNetworkRunsExactlyInOnnxRuntime()
     {
-        var device = Accelerators.Get("cpu");
         using var scope = new TensorScope();
-        var (checkpoint, test) = TrainedSeed.Train(device, Images);
-        var file = CheckpointFile.Read(checkpoint);
-        var (net, _) = TrainedModel.Load(device, file);
-        var onnx = OnnxIntExport.Build(net, file.Entries, TrainedSeed.Batch(device, test, 1));
-        var path = Path.Combine(Path.GetDirectoryName(checkpoint)!, "run.onnx");
-        onnx.Save(path);
+        var (checkpoint, test) = TrainedSeed.Train(Cpu, Images);
+        var onnx = ExportAndCompare(checkpoint, TrainedSeed.Batch(Cpu, test, Images));
 
         var graph = onnx.Model.Graph;
         Assert.That(graph.Input.Single().Type.TensorType.ElemType, Is.EqualTo((int)DataType.Int8));
         Assert.That(graph.Node.Where(n => n.OpType is "ConvInteger" or "MatMulInteger").Select(n => n.Name),
             Is.EqualTo(new[] { "conv1/ConvInteger", "conv2/ConvInteger", "fc1/MatMulInteger", "fc2/MatMulInteger" }));
-        Assert.That(graph.Node.Select(n => n.OpType), Has.None.AnyOf("Conv", "MatMul", "Gemm"), "no float arithmetic");
         var metadata = onnx.Model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
         Assert.That(metadata["qsparse.input_decimal"], Is.EqualTo($"{onnx.InputDecimal}"));
         Assert.That(metadata["qsparse.output_decimal"], Is.EqualTo($"{onnx.OutputDecimal}"));
         Assert.That(metadata["qsparse.float_head"], Is.EqualTo("LogSoftmax at 'log_softmax'"));
+        Assert.That(onnx.OutputPath, Is.EqualTo("fc2"));
+    }
 
-        var images = TrainedSeed.Batch(device, test, Images);
+    [TestCase("resnet20", "idx")]
+    [TestCase("mobilenetv2", "cifar")]
+    public void FoldedNetworkRunsExactlyInOnnxRuntime(string model, string data)
+    {
+        using var scope = new TensorScope();
+        var folder = data == "idx" ? SyntheticIdx.Folder(2, Images) : GeneratedData.Cifar(1, Images);
+        var checkpoint = Path.Combine(Directory.CreateTempSubdirectory("qsparse-onnx-").FullName, "run.safetensors");
+        var (code, train) = ProgramRun.Run("train", "--model", model, "--fuse-bn", "--data", folder, "--device", "cpu", "--mode", "quantize",
+            "--window", "1", "--limit-train", "2", "--batch-size", "2", "--epochs", "4", "--save", checkpoint);
+        Assert.That(code, Is.EqualTo(0), string.Join("\n", train));
+        var options = TrainOptions.ForCheckpoint(CheckpointFile.Read(checkpoint).Config) with { EvalBatchSize = Images };
+        var (images, labels) = TaskDataSource.Load(Cpu, options, folder, "auto").TestBatches(Images).First();
+        using (labels)
+        {
+            var onnx = ExportAndCompare(checkpoint, images);
+            Assert.That(onnx.Model.Graph.Node.Select(n => n.OpType), Has.Some.EqualTo("Add").And.Some.EqualTo("ReduceSum"));
+            Assert.That(onnx.Model.MetadataProps.Select(p => p.Key), Has.None.EqualTo("qsparse.float_head"));
+        }
+    }
+
+    /// <summary>Exports the checkpoint's network, runs the file in ONNX Runtime on <paramref name="images"/> and checks it against the float pipeline.</summary>
+    static OnnxIntModel ExportAndCompare(string checkpoint, Tensor images)
+    {
+        var file = CheckpointFile.Read(checkpoint);
+        var (net, _) = TrainedModel.Load(Cpu, file);
+        var onnx = OnnxIntExport.Build(net, file.Entries, images.Slice(0, 0, 1));
+        var path = Path.ChangeExtension(checkpoint, ".onnx");
+        onnx.Save(path);
+        Assert.That(onnx.Model.Graph.Node.Select(n => n.OpType), Has.None.AnyOf("Conv", "MatMul", "Gemm"), "no float products");
+
         net.Eval();
-        float[] logits;
+        ModelTrace trace;
         using (Autograd.NoGrad())
-            logits = ModelTrace.Record(net, images, keepOutputs: true).Calls.Single(c => c.Path == "fc2").Output!.AsFloats();
-        var expected = logits.Select(v => Math.ScaleB((double)v, onnx.OutputDecimal)).ToArray();
-        Assert.That(expected, Has.All.Matches<double>(v => v == Math.Floor(v)), "the float pipeline's logits are integers at the output decimal");
+            trace = ModelTrace.Record(net, images, keepOutputs: true);
+        var reference = (onnx.OutputPath == null ? trace.OutputFrom! : trace.Calls.Single(c => c.Path == onnx.OutputPath)).Output!.AsFloats();
+        var expected = reference.Select(v => Math.ScaleB((double)v, onnx.OutputDecimal)).ToArray();
+        Assert.That(expected, Has.All.Matches<double>(v => v == Math.Floor(v)), "the float pipeline's outputs are integers at the output decimal");
 
         using var session = new InferenceSession(path);
-        var input = new DenseTensor<sbyte>(onnx.QuantizeInput(images.ToArray<float>()), [Images, 1, 28, 28]);
+        var input = new DenseTensor<sbyte>(onnx.QuantizeInput(images.ToArray<float>()), images.Shape);
         using var results = session.Run([NamedOnnxValue.CreateFromTensor("input", input)]);
         var output = results.Single().AsTensor<int>().ToArray();
-        Assert.That(output, Has.Length.EqualTo(Images * 10));
+        Assert.That(output, Has.Length.EqualTo(expected.Length));
         double maxDiff = output.Select((v, i) => Math.Abs(v - expected[i])).Max();
-        TestContext.Out.WriteLine($"ONNX Runtime {output.Length} logits (256 images): max difference {maxDiff} at decimal {onnx.OutputDecimal}; " +
-                                  $"{graph.Node.Count} nodes, {new FileInfo(path).Length} bytes");
+        TestContext.Out.WriteLine($"{Path.GetFileName(path)}: ONNX Runtime {output.Length} outputs ({images.Shape[0]} images): max difference {maxDiff} " +
+                                  $"at decimal {onnx.OutputDecimal}; {onnx.Model.Graph.Node.Count} nodes, {new FileInfo(path).Length} bytes");
         Assert.That(maxDiff, Is.Zero);
-        Assert.That(output.Distinct().Count(), Is.GreaterThan(100), "the logits vary (the comparison is not of constants)");
+        Assert.That(output.Distinct().Count(), Is.GreaterThan(images.Shape[0]), "the outputs vary (the comparison is not of constants)");
+        return onnx;
     }
 }

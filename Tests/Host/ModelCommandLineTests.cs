@@ -5,7 +5,8 @@ namespace QSparse.Tests;
 /// <summary>
 /// One short <c>qsparse train</c> per model of Nn/Models on generated data (IDX, CIFAR batches, PNG folders), quantized from
 /// step 2 (weights) and 3 (activations, window 1) with E = 1, then eval (the same numbers), inspect (the model and the
-/// decimals) and verify-int (what it cannot replay, and why) on the checkpoint it wrote.
+/// decimals), verify-int (what it cannot replay, and why) and export --format onnx-int (the file, or why not) on the
+/// checkpoint it wrote.
 /// </summary>
 public class ModelCommandLineTests
 {
@@ -35,6 +36,18 @@ public class ModelCommandLineTests
         "resnet20 --fuse-bn" or "mobilenetv2 --fuse-bn" => Exact,
         "pix2pix" => LeakyRelu,
         _ => "error: verify-int cannot replay Conv2d at 'first_part.0' in integers: its bias is not quantized (bias_bits)",
+    };
+
+    static string UnfoldedBatchNorm(string batchNorm, string quantizer) =>
+        $"error: onnx-int export cannot write BatchNorm2d at '{batchNorm}' in integers: it is not folded into the layer before it (FuseBn, --fuse-bn); QuantizeLayer at '{quantizer}' needs its output in integers";
+
+    /// <summary>What onnx-int export says of each run: null where it writes the file (the networks verify-int replays exactly), else its one-line error.</summary>
+    static string? ExportVerdict(string model) => model switch
+    {
+        "resnet20 --fuse-bn" or "mobilenetv2 --fuse-bn" => null,
+        "resnet20" or "resnet18" or "mobilenetv2" => UnfoldedBatchNorm("bn1", "q1"),
+        "pix2pix" => UnfoldedBatchNorm("netG.model.model.2", "netG.model.model.3"),
+        _ => "error: onnx-int export cannot write Conv2d at 'first_part.0' in integers: its bias is not quantized (bias_bits)",
     };
 
     [TestCase("resnet20", "idx", "accuracy=", "model resnet20 (classification)")]
@@ -72,6 +85,16 @@ public class ModelCommandLineTests
         var (verifyCode, verify) = ProgramRun.Run("verify-int", "--checkpoint", checkpoint, "--data", folder, "--device", "cpu", "--images", "2");
         Assert.That(verify[0], Does.StartWith($"{checkpoint}: 2 test images replayed in integer arithmetic"), string.Join("\n", verify));
         Assert.That((verifyCode, verify[^1]), Is.EqualTo((Verdict(model) == Exact ? 0 : 1, Verdict(model))), string.Join("\n", verify));
+
+        var onnx = Path.ChangeExtension(checkpoint, ".onnx");
+        var (exportCode, export) = ProgramRun.Run("export", "--checkpoint", checkpoint, "--format", "onnx-int", "--out", onnx, "--data", folder, "--device", "cpu");
+        if (ExportVerdict(model) is { } refused)
+            Assert.That((exportCode, export[^1], File.Exists(onnx)), Is.EqualTo((1, refused, false)), string.Join("\n", export));
+        else
+        {
+            Assert.That(exportCode, Is.Zero, string.Join("\n", export));
+            Assert.That(export[0], Does.Match($@"^{Regex.Escape(onnx)}: onnx-int, {new FileInfo(onnx).Length} bytes, \d+ nodes, \d+ initializers, opset 17$"));
+        }
     }
 
     static string[] Numbers(string resultLine) => [.. Regex.Matches(resultLine, @"[a-z_]+=[\d.]+").Select(m => m.Value).Where(m => !m.StartsWith("seconds"))];
