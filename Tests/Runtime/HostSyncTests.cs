@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using QSparse.Host.Benchmarks;
 using QSparse.Host.Training;
 using QSparse.Kernels;
 using QSparse.Nn;
@@ -121,4 +122,25 @@ public class HostSyncTests
     }
 
     static int[] Bits(float[] values) => MemoryMarshal.Cast<float, int>(values).ToArray();
+
+    static IEnumerable<TestCaseData> SeedModes() =>
+        from kind in Accelerators.Kinds().Where(k => k == "cpu-accelerator")
+        from mode in new[] { TrainMode.Float, TrainMode.QuantizePrune }
+        select new TestCaseData(kind, mode);
+
+    [TestCaseSource(nameof(SeedModes))]
+    public void SeedNetworkStepsOnTheKernelsNeverWait(string kind, TrainMode mode)
+    {
+        var device = Accelerators.Get(kind);
+        using var bench = new SeedStepBench(device, mode, 2);
+        var syncs = new List<long>();
+        for (int step = 0; step < bench.WarmupSteps + 3; step++)
+        {
+            long before = device.HostSyncs;
+            bench.Step();
+            syncs.Add(device.HostSyncs - before);
+        }
+        TestContext.Out.WriteLine($"{kind} {mode}: host syncs per step {string.Join(" ", syncs)}");
+        Assert.That(syncs.Skip(bench.WarmupSteps), Is.All.EqualTo(0));
+    }
 }
