@@ -95,8 +95,8 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// Trains one epoch: one <see cref="TrainingTask.Step"/> per batch of this epoch's order;
     /// <paramref name="onStep"/> gets the step count and the batch's loss after each step.
-    /// NOTE: losses stay on the device and are read every <see cref="LossReadInterval"/> steps, so a
-    /// step does not wait for the device (one synchronisation per interval instead of per step).
+    /// NOTE: losses stay on the device and are read together every <see cref="LossReadInterval"/> steps and at the
+    /// end of the epoch, so a step does not wait for the device (one host sync per interval instead of per step).
     /// </summary>
     public void TrainEpoch(Action<long, double> onStep)
     {
@@ -127,12 +127,18 @@ public sealed class Trainer : IDisposable
     /// <summary>Steps between reads of the training loss from the device.</summary>
     public const int LossReadInterval = 10;
 
+    /// <summary>Reads the pending losses in one copy from the device (one host sync), then reports them in order.</summary>
     static void ReportLosses(List<(long Step, Tensor Loss)> pending, Action<long, double> onStep)
     {
-        foreach (var (step, loss) in pending)
+        if (pending.Count == 0)
+            return;
+        float[] losses;
+        using (new TensorScope())
+            losses = Tensor.Stack([.. pending.Select(p => p.Loss)]).ToArray<float>();
+        for (int i = 0; i < pending.Count; i++)
         {
-            onStep(step, loss.Item());
-            loss.Dispose();
+            onStep(pending[i].Step, losses[i]);
+            pending[i].Loss.Dispose();
         }
         pending.Clear();
     }

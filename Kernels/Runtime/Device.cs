@@ -25,6 +25,7 @@ public sealed partial class Device : IDisposable
             ? accelerator.NumMultiprocessors
             : accelerator.NumMultiprocessors * 8 * GpuGroupSize;
         Backend = BackendChoice.For(this);
+        staging = IsCpu ? null : new StagingRing(this);
     }
 
     public Context Context { get; }
@@ -67,8 +68,41 @@ public sealed partial class Device : IDisposable
         return (new KernelConfig(groups, GpuGroupSize), new ElementRange(count, perThread, 1, total));
     }
 
-    /// <summary>Blocks until every launched kernel has finished.</summary>
-    public void Synchronize() => Accelerator.Synchronize();
+    /// <summary>Blocks until every launched kernel has finished (a host sync).</summary>
+    public void Synchronize()
+    {
+        Accelerator.Synchronize();
+        CountHostSync();
+    }
+
+    long hostSyncs;
+
+    /// <summary>
+    /// Times the host has waited for this device: <see cref="Synchronize"/> and every blocking copy made through
+    /// <see cref="HostTransfers"/> (reads back, direct uploads). Each is counted once it has finished, so every
+    /// copy enqueued before a count was taken has completed once the count has grown past it (the staging ring's fence).
+    /// </summary>
+    public long HostSyncs => Interlocked.Read(ref hostSyncs);
+
+    internal void CountHostSync() => Interlocked.Increment(ref hostSyncs);
+
+    StagingRing? staging;
+
+    /// <summary>
+    /// The page-locked buffers uploads are staged through, so they do not wait for the device; null copies directly
+    /// and waits (CPU kinds, whose device memory is host memory; tests comparing with the synchronous path).
+    /// Replacing the ring disposes the old one.
+    /// </summary>
+    public StagingRing? Staging
+    {
+        get => staging;
+        set
+        {
+            var old = Interlocked.Exchange(ref staging, value);
+            if (old != value)
+                old?.Dispose();
+        }
+    }
 
     /// <summary>
     /// The launcher of <paramref name="kernel"/>, a static method over one argument struct (views and
@@ -115,6 +149,7 @@ public sealed partial class Device : IDisposable
 
     public void Dispose()
     {
+        Staging?.Dispose();
         Pool.Dispose();
         Accelerator.Dispose();
         Context.Dispose();

@@ -97,7 +97,8 @@ public static partial class Functional
     static Action<Tensor> ThrowOnBadTarget(int classes) => loss =>
     {
         var bad = new long[2];
-        loss.Storage.Buffer.View.AsContiguous().SubView(2 * sizeof(float), 2 * sizeof(long)).Cast<long>().CopyToCPU(bad);
+        HostTransfers.Download(loss.Device, loss.Storage.Buffer.View.AsContiguous().SubView(2 * sizeof(float), 2 * sizeof(long)),
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(bad.AsSpan()));
         if (bad[0] >= 0)
             throw new ArgumentException($"nll_loss: target {bad[1]} at row {bad[0]} is out of range for {classes} classes", "target");
     };

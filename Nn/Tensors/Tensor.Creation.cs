@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime;
 using QSparse.Kernels;
@@ -88,8 +89,7 @@ public sealed partial class Tensor
         int expected = raw ? t.Numel * dtype.ElementSize() : t.Numel;
         if (data.Length != expected)
             throw new ArgumentException($"{data.Length} values do not fill shape {ShapeUtil.Format(shape)}", nameof(data));
-        if (data.Length > 0)
-            t.Storage.Buffer.View.AsContiguous().Cast<T>().SubView(0, data.Length).CopyFromCPU(data);
+        HostTransfers.Upload(device, t.Bytes(), MemoryMarshal.AsBytes(data.AsSpan()));
         return t;
     }
 
@@ -111,8 +111,7 @@ public sealed partial class Tensor
         if (typeof(T) != expected)
             throw new InvalidOperationException($"a {DType.TorchName()} tensor cannot be read as {typeof(T).Name}");
         var result = new T[Numel];
-        if (Numel > 0)
-            Storage.Buffer.View.AsContiguous().Cast<T>().SubView(0, Numel).CopyToCPU(result);
+        HostTransfers.Download(Device, Bytes(), MemoryMarshal.AsBytes(result.AsSpan()));
         return result;
     }
 
@@ -121,10 +120,12 @@ public sealed partial class Tensor
     {
         DeferredCheck?.Invoke(this);
         var result = new byte[Numel * DType.ElementSize()];
-        if (result.Length > 0)
-            Storage.Buffer.View.AsContiguous().SubView(0, result.Length).CopyToCPU(result);
+        HostTransfers.Download(Device, Bytes(), result);
         return result;
     }
+
+    /// <summary>The device bytes of the elements.</summary>
+    ArrayView<byte> Bytes() => Storage.Buffer.View.AsContiguous().SubView(0, (long)Numel * DType.ElementSize());
 
     /// <summary>The value of a one-element tensor, as a double.</summary>
     public double Item()
