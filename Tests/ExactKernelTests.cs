@@ -77,6 +77,55 @@ public partial class ExactKernelTests
         Assert.That(Inexact(normal), Has.Some.Matches(@"^(mul|add)\.f32$").And.Some.Contains(".approx"));
     }
 
+    /// <summary>A module with a constant-predicate branch (as ILGPU leaves for CudaAsm.IsSupported), a live branch and an uncalled function.</summary>
+    const string Module = """
+        .version 7.8
+        .target sm_90
+        .address_size 64
+
+        .func (.param .b32 r) used(.param .b32 a)
+        {
+        	add.rn.f32 	%f1, %f2, %f3;
+        	ret;
+        }
+
+        .func unused()
+        {
+        	fma.rn.f32 	%f1, %f2, %f3, %f4;
+        	ret;
+        }
+
+        .visible .entry Kernel_Kernel(.param .u64 p)
+        {
+        	.reg .pred 	%p<3>;
+        	CONDITION
+        	@%p1 bra.uni	L_dead;
+        	setp.lt.s32	%p2, %r1, %r2;
+        	@%p2 bra	L_live;
+        	call.uni (%r3), used, (%r4);
+        	bra.uni	L_end;
+        L_dead:
+        	mul.f32	%f5, %f6, %f7;
+        	bra.uni	L_end;
+        L_live:
+        	sub.rn.f32 	%f8, %f9, %f10;
+        L_end:
+        	ret;
+        }
+        """;
+
+    [Test]
+    public void ReachabilitySkipsConstantBranchesAndUncalledFunctions()
+    {
+        var folded = Module.Replace("CONDITION", "mov.pred 	%p1, 0;");
+        var reached = PtxReachability.Reachable(folded);
+        Assert.That(reached.Keys, Is.EquivalentTo(new[] { "Kernel_Kernel", "used" }));
+        Assert.That(reached["Kernel_Kernel"], Does.Contain("sub.rn.f32").And.Not.Contain("mul.f32"));
+        Assert.That(Inexact(folded), Is.Empty);
+        Assert.That(Inexact(Module.Replace("CONDITION", "setp.eq.s32	%p1, %r1, 0;")), Is.EqualTo(new[] { "mul.f32" }));
+        Assert.That(Inexact(Module.Replace("CONDITION", "mov.pred 	%p1, 1;")), Is.EqualTo(new[] { "mul.f32" }));
+    }
+
     /// <summary>The distinct inexact instructions in the functions reachable from the module's entry.</summary>
     internal static IReadOnlyList<string> Inexact(string ptx) =>
         PtxReachability.Reachable(ptx).Values.SelectMany(body => InexactInstruction().Matches(body).Select(m => m.Value))
