@@ -69,6 +69,38 @@ public partial class ExactKernelTests
         Assert.That(offending, Is.Empty, "exact kernels with contractible or approximate float instructions");
     }
 
+    /// <summary>
+    /// What the GPU runs: with QSPARSE_PTXAS set (and cuobjdump beside it, as .ci/ptxas.sh unpacks it), the SASS
+    /// ptxas makes of each exact kernel holds no fused multiply-add. NOTE: MUFU.RCP does appear, from 32-bit integer
+    /// division (index arithmetic), whose result ptxas corrects to exact.
+    /// </summary>
+    [Test]
+    public void ExactKernelsHaveNoFusedMultiplyAddInSass()
+    {
+        var ptxas = Environment.GetEnvironmentVariable("QSPARSE_PTXAS");
+        var cuobjdump = Path.Combine(Path.GetDirectoryName(ptxas ?? "") ?? "", "cuobjdump");
+        if (string.IsNullOrEmpty(ptxas) || !File.Exists(ptxas) || !File.Exists(cuobjdump))
+            Assert.Ignore("QSPARSE_PTXAS does not name a ptxas with cuobjdump beside it (.ci/ptxas.sh prints one's path)");
+        var folder = Directory.CreateTempSubdirectory("qsparse-sass-").FullName;
+        var fused = new List<string>();
+        foreach (var (name, k) in Exact.Keys.Select((n, k) => (n, k)))
+        {
+            var file = Path.Combine(folder, $"{k:000}.ptx");
+            File.WriteAllText(file, KernelCompiler.Ptx.Sources[name]);
+            var (exit, _, error) = Processes.Run(ptxas!, "-arch=sm_90", "-o", $"{file}.cubin", file);
+            Assert.That(exit, Is.Zero, $"{name}: {error}");
+            var (_, sass, _) = Processes.Run(cuobjdump, "-sass", $"{file}.cubin");
+            var found = Fused().Matches(sass).Select(m => m.Value).Distinct().ToList();
+            if (found.Count > 0)
+                fused.Add($"{name}: {string.Join(", ", found)}");
+        }
+        TestContext.Out.WriteLine($"{Exact.Count} exact kernels assembled for sm_90 by {ptxas} and disassembled: {fused.Count} with FFMA/DFMA");
+        Assert.That(fused, Is.Empty, "exact kernels whose SASS fuses a multiply and an add");
+    }
+
+    [GeneratedRegex(@"\b[DFH]FMA\d*\b")]
+    private static partial Regex Fused();
+
     /// <summary>The check is not vacuous: Box-Muller's multiplies and adds and its approximate log/cos are found.</summary>
     [Test]
     public void TheCheckFindsInexactMathInATolerantKernel()

@@ -8,10 +8,10 @@ namespace QSparse.Kernels;
 /// quantizer, the decimal search's error and argmin, quantile interpolation, random draws behind masks).
 /// NOTE: ILGPU emits a plain <c>mul.f32</c>/<c>add.f32</c> for <c>a * b</c>/<c>a + b</c>, and ptxas may contract
 /// such a pair into one FFMA (a single rounding), so CUDA would differ from the CPU in the last bit and a
-/// decision taken on it (a quantization code, the argmin over d) could flip. The <c>.rn</c> forms are never
-/// contracted (PTX ISA: "mul/add with an explicit rounding modifier are not fused"). Elsewhere the plain
-/// operators already round once: .NET never contracts, and ILGPU's OpenCL C puts one operation in each
-/// statement, where FP_CONTRACT may only fuse within an expression.
+/// decision taken on it (a quantization code, the argmin over d) could flip. The PTX ISA lets the optimizer fuse
+/// only mul/add without a rounding modifier, so the <c>.rn</c> forms are never contracted (ptxas's SASS for the
+/// exact kernels has no FFMA/DFMA left). Elsewhere the plain operators already round once: .NET never contracts,
+/// and ILGPU's OpenCL C puts one operation in each statement, where FP_CONTRACT may only fuse within an expression.
 /// </summary>
 public static class ExactMath
 {
