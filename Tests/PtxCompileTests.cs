@@ -1,9 +1,4 @@
 using System.Reflection;
-using ILGPU;
-using ILGPU.Backends.EntryPoints;
-using ILGPU.Backends.PTX;
-using ILGPU.Runtime;
-using ILGPU.Runtime.Cuda;
 using QSparse.Host.Benchmarks;
 using QSparse.Host.Training;
 using QSparse.Nn;
@@ -16,7 +11,7 @@ namespace QSparse.Tests;
 /// the kernels are validated on the CPU accelerator only, and a kernel the PTX backend refuses (a managed
 /// type, an unsupported intrinsic, a view it cannot map) would only fail on a CUDA machine. The kernels are
 /// those a workload launches on the CPU accelerator and those <see cref="KernelCatalog"/> finds by reflection.
-/// Runs once, not per device. Set QSPARSE_PTX_DUMP to a folder to also write each kernel's PTX there.
+/// Runs once, not per device. Set QSPARSE_PTX_DUMP to a folder to also write each kernel's PTX there (<see cref="KernelCompiler"/>).
 /// With QSPARSE_PTXAS naming NVIDIA's ptxas (.ci/run sets it from .ci/ptxas.sh, which fetches CUDA 11.8's from
 /// Debian's archive into a cache), every kernel is also assembled for sm_90 and must not spill or use more
 /// than 48 KB of shared memory.
@@ -36,22 +31,18 @@ public class PtxCompileTests
     public void EveryKernelCompilesToPtx()
     {
         var launched = LaunchedKernels();
-        var enumerated = KernelCatalog.Enumerate(typeof(Device).Assembly);
+        var enumerated = KernelCompiler.Kernels;
         Assert.That(launched.Except(enumerated).Select(KernelCatalog.Name), Is.Empty,
             "kernels the workload launched that reflection does not find");
         Assert.That(launched, Has.Count.GreaterThanOrEqualTo(MinLaunched));
         Assert.That(enumerated, Has.Count.GreaterThanOrEqualTo(MinKernels));
 
-        var (failures, _) = Compiled.Value;
+        var failures = KernelCompiler.Ptx.Failures;
         TestContext.Out.WriteLine($"{enumerated.Count} kernels compiled to PTX ({launched.Count} launched by the workload), {failures.Count} failed");
         var unexpected = failures.Where(f => !KnownFailures.ContainsKey(f.Key)).Select(f => $"{f.Key}: {f.Value}").ToList();
         Assert.That(unexpected, Is.Empty, "kernels that do not compile to PTX");
         Assert.That(KnownFailures.Keys.Except(failures.Keys), Is.Empty, "known failures that now compile: remove them from the list");
     }
-
-    /// <summary>Every kernel reflection finds, compiled once for both tests.</summary>
-    static readonly Lazy<(Dictionary<string, string> Failures, Dictionary<string, string> Ptx)> Compiled =
-        new(() => CompileAll(KernelCatalog.Enumerate(typeof(Device).Assembly)));
 
     /// <summary>The most shared memory a CUDA group may use without opting in (48 KB).</summary>
     const int SharedMemoryLimit = 48 * 1024;
@@ -65,11 +56,12 @@ public class PtxCompileTests
         var folder = Directory.CreateTempSubdirectory("qsparse-ptx-").FullName;
         var rows = new List<(string Name, int Registers, int Spills, int Shared)>();
         var refused = new List<string>();
-        foreach (var (name, ptx) in Compiled.Value.Ptx)
+        foreach (var (name, ptx) in KernelCompiler.Ptx.Sources)
         {
             var file = Path.Combine(folder, $"{rows.Count + refused.Count:000}.ptx");
             File.WriteAllText(file, ptx);
-            var (exit, info) = Run(ptxas!, $"-arch=sm_90 -v -o {file}.cubin {file}");
+            var (exit, output, error) = Processes.Run(ptxas!, "-arch=sm_90", "-v", "-o", $"{file}.cubin", file);
+            var info = error + output;
             if (exit != 0)
             {
                 refused.Add($"{name}: {info.Trim()}");
@@ -78,53 +70,12 @@ public class PtxCompileTests
             int Sum(string pattern) => System.Text.RegularExpressions.Regex.Matches(info, pattern).Sum(m => int.Parse(m.Groups[1].Value));
             rows.Add((name, Sum(@"Used (\d+) registers"), Sum(@"(\d+) bytes spill stores"), Sum(@"(\d+) bytes smem")));
         }
-        TestContext.Out.WriteLine($"{rows.Count} of {Compiled.Value.Ptx.Count} kernels assembled for sm_90 by {ptxas}; registers at most {rows.Max(r => r.Registers)}, "
+        TestContext.Out.WriteLine($"{rows.Count} of {KernelCompiler.Ptx.Sources.Count} kernels assembled for sm_90 by {ptxas}; registers at most {rows.Max(r => r.Registers)}, "
                                   + $"shared memory at most {rows.Max(r => r.Shared)} bytes, spill stores {rows.Sum(r => r.Spills)} bytes");
         Assert.That(refused, Is.Empty, "kernels ptxas refuses");
-        Assert.That(rows, Has.Count.EqualTo(Compiled.Value.Ptx.Count));
+        Assert.That(rows, Has.Count.EqualTo(KernelCompiler.Ptx.Sources.Count));
         Assert.That(rows.Where(r => r.Spills > 0).Select(r => $"{r.Name}: {r.Spills} bytes"), Is.Empty, "kernels that spill registers");
         Assert.That(rows.Where(r => r.Shared > SharedMemoryLimit).Select(r => $"{r.Name}: {r.Shared} bytes"), Is.Empty, "kernels over 48 KB of shared memory");
-    }
-
-    static (int Exit, string Output) Run(string program, string arguments)
-    {
-        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, arguments)
-        {
-            RedirectStandardError = true, RedirectStandardOutput = true,
-        })!;
-        var output = process.StandardError.ReadToEnd() + process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
-    }
-
-    /// <summary>For each kernel the PTX backend refuses, its name → the exception's message; for the others, name → PTX.</summary>
-    static (Dictionary<string, string> Failures, Dictionary<string, string> Ptx) CompileAll(IReadOnlyList<MethodInfo> kernels)
-    {
-        var dump = Environment.GetEnvironmentVariable("QSPARSE_PTX_DUMP");
-        // NOTE: the same context setup as a CUDA device (Device.Open), less the device: PTX intrinsics are always registered.
-        using var context = Context.Create(b => b.Optimize(OptimizationLevel.O2).EnableAlgorithms());
-        // NOTE: ISA 7.8, the newest that CUDA 11.8's ptxas (the one at hand for checks by hand) assembles for sm_90.
-        var arch = CudaArchitecture.SM_90;
-        using var backend = new PTXBackend(context, new CudaCapabilityContext(arch), arch, CudaInstructionSet.ISA_78, nvvmAPI: null);
-        var failures = new Dictionary<string, string>();
-        var ptx = new Dictionary<string, string>();
-        for (int k = 0; k < kernels.Count; k++)
-        {
-            var name = KernelCatalog.Name(kernels[k]);
-            try
-            {
-                var compiled = (PTXCompiledKernel)backend.Compile(
-                    EntryPointDescription.FromExplicitlyGroupedKernel(kernels[k]), KernelSpecialization.Empty);
-                ptx[name] = compiled.PTXAssembly;
-                if (!string.IsNullOrEmpty(dump))
-                    File.WriteAllText(Path.Combine(dump, $"{k:000}.ptx"), $"// {name}\n{compiled.PTXAssembly}");
-            }
-            catch (Exception e)
-            {
-                failures[name] = e.GetBaseException().Message;
-            }
-        }
-        return (failures, ptx);
     }
 
     /// <summary>

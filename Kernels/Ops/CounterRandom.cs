@@ -16,7 +16,7 @@ static class CounterRandom
 
     /// <summary>A uniform float in [0, 1) with 24 random bits.</summary>
     public static float Uniform(ulong seed, ulong counter) =>
-        (Mix(seed + counter * 0x9E3779B97F4A7C15UL) >> 40) * (1f / 16777216f);
+        ExactMath.Mul(Mix(seed + counter * 0x9E3779B97F4A7C15UL) >> 40, 1f / 16777216f);
 
     /// <summary><paramref name="scale"/> with probability <paramref name="keep"/>, else 0: one element of a dropout mask.</summary>
     public static float Bernoulli(ulong seed, ulong counter, float keep, float scale) =>

@@ -1,4 +1,3 @@
-using ILGPU;
 using ILGPU.Algorithms;
 
 namespace QSparse.Kernels;
@@ -24,23 +23,20 @@ public readonly struct QuantizeParams
         Nearest = nearest ? 1 : 0;
     }
 
-    /// <summary>2^d for an integer-valued d in [-126, 127], built from its exponent bits (exact).</summary>
-    public static float Pow2(float d) => Interop.IntAsFloat((uint)((int)d + 127) << 23);
-
-    /// <summary>Q(x) with <paramref name="d"/> fractional bits.</summary>
+    /// <summary>Q(x) with <paramref name="d"/> fractional bits, bit-identical on every device (<see cref="ExactMath"/>).</summary>
     public float Apply(float x, float d)
     {
-        float q = x * Pow2(d);
+        float q = ExactMath.Mul(x, ExactMath.Pow2(d));
         q = Nearest != 0 ? XMath.RoundToEven(q) : XMath.Truncate(q);
         q = q < Min ? Min : q > Max ? Max : q;
         // NOTE: through int, as the reference: a code of -0 becomes +0 (bit-exact zeros).
-        return (int)q * Pow2(-d);
+        return ExactMath.Mul((int)q, ExactMath.Pow2(-d));
     }
 
     /// <summary>The straight-through gradient, clipped to the representable range [Min·2^-d, Max·2^-d].</summary>
     public float ClipGradient(float g, float d)
     {
-        float scale = Pow2(-d), lo = Min * scale, hi = Max * scale;
+        float scale = ExactMath.Pow2(-d), lo = ExactMath.Mul(Min, scale), hi = ExactMath.Mul(Max, scale);
         return g < lo ? lo : g > hi ? hi : g;
     }
 }

@@ -55,8 +55,8 @@ static class IlgpuQuantize
                 float v = x[segment * s.Length + k];
                 if (s.Saturate != 0)
                     v = v < lo ? lo : v > hi ? hi : v; // torch.clamp(v, lo, hi)
-                float e = v - q.Apply(v, d);
-                acc += (double)e * e;
+                float e = ExactMath.Sub(v, q.Apply(v, d));
+                acc = ExactMath.Add(acc, ExactMath.Mul((double)e, e));
             }
             partial[item] = acc;
         }
@@ -74,7 +74,7 @@ static class IlgpuQuantize
             {
                 double err = 0;
                 for (int split = 0; split < s.Splits; split++)
-                    err += partial[(segment * s.Splits + split) * s.Candidates + c];
+                    err = ExactMath.Add(err, partial[(segment * s.Splits + split) * s.Candidates + c]);
                 // NOTE: strict < keeps the smallest d on ties, as the reference's argmin.
                 if (err < best)
                 {

@@ -10,7 +10,8 @@ static class IlgpuRandom
     internal readonly struct UniformBody(ArrayView<float> y, ulong seed, ulong offset, float low, float high)
         : IElementBody
     {
-        public void Run(int i) => y[i] = low + (high - low) * CounterRandom.Uniform(seed, offset + (ulong)i);
+        public void Run(int i) =>
+            y[i] = ExactMath.Add(low, ExactMath.Mul(ExactMath.Sub(high, low), CounterRandom.Uniform(seed, offset + (ulong)i)));
     }
 
     internal readonly struct NormalBody(ArrayView<float> y, ulong seed, ulong offset, float mean, float std)

@@ -100,7 +100,7 @@ static class IlgpuSelection
             float a = FloatKeys.FromKey(selected[q0 + below]);
             float b = FloatKeys.FromKey(selected[q0 + above]);
             float w = weights[f];
-            float v = below == above ? a : w < 0.5f ? a + w * (b - a) : b - (b - a) * (1f - w);
+            float v = below == above ? a : w < 0.5f ? ExactMath.Add(a, ExactMath.Mul(w, ExactMath.Sub(b, a))) : ExactMath.Sub(b, ExactMath.Mul(ExactMath.Sub(b, a), ExactMath.Sub(1f, w)));
             output[o] = s.NanCheck >= 0 && selected[q0 + s.NanCheck] == 0xFFFFFFFFu ? float.NaN : v;
         }
     }

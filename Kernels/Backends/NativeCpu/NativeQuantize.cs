@@ -22,8 +22,8 @@ static unsafe class NativeQuantize
             {
                 float dec = ((float*)pd)[row % s.Channels];
                 float* xs = (float*)px + (long)row * s.Inner, ys = (float*)py + (long)row * s.Inner;
-                var scale = Vector256.Create(QuantizeParams.Pow2(dec));
-                var unit = Vector256.Create(QuantizeParams.Pow2(-dec));
+                var scale = Vector256.Create(ExactMath.Pow2(dec));
+                var unit = Vector256.Create(ExactMath.Pow2(-dec));
                 int k = 0;
                 for (; k + 8 <= s.Inner; k += 8)
                 {
@@ -47,7 +47,7 @@ static unsafe class NativeQuantize
         {
             for (int row = begin; row < end; row++)
             {
-                float dec = ((float*)pd)[row % s.Channels], unit = QuantizeParams.Pow2(-dec);
+                float dec = ((float*)pd)[row % s.Channels], unit = ExactMath.Pow2(-dec);
                 var lo = Vector256.Create(q.Min * unit);
                 var hi = Vector256.Create(q.Max * unit);
                 float* gs = (float*)pg + (long)row * s.Inner, gi = (float*)pi + (long)row * s.Inner;
