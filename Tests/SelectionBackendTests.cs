@@ -51,9 +51,9 @@ public class SelectionBackendTests(string kind)
     }
 
     [TestCase(1, 20000, 5, 3000, true, TestName = "Shared path, one row over several groups")]
-    [TestCase(3, 2500, 32, 50, true, TestName = "Shared path, 32 ranks (32 KB) per group")]
-    [TestCase(40, 300, 3, 20, true, TestName = "Shared path, more rows than resident groups")]
-    [TestCase(2, 3000, 33, 200, false, TestName = "Global fallback, 33 ranks")]
+    [TestCase(1, 2000, 32, 50, true, TestName = "Shared path, 32 ranks (32 KB) per group")]
+    [TestCase(33, 64, 2, 20, true, TestName = "Shared path, more rows than resident groups")]
+    [TestCase(1, 1000, 33, 200, false, TestName = "Global fallback, 33 ranks")]
     [TestCase(1, 4000, 2, 6, true, TestName = "Shared path, six distinct values")]
     public void SelectsTheHostSortKeys(int segments, int length, int rankCount, int distinct, bool shared)
     {
