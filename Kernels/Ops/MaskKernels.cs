@@ -14,4 +14,11 @@ public static class MaskKernels
     /// </summary>
     public static void SwitchOffRandom(Device d, ArrayView<byte> mask, int count, uint salt1, uint salt2) =>
         d.Backend.SwitchOffRandom(mask, count, salt1, salt2);
+
+    /// <summary>
+    /// y = mask expanded to y's shape as <paramref name="tiling"/> says (QSPARSE's strict = false evaluation):
+    /// tiled and centred, true outside the tiles.
+    /// </summary>
+    public static void Tile(Device d, ArrayView<byte> mask, ArrayView<byte> y, MaskTiling tiling) =>
+        d.Backend.TileMask(mask, y, tiling);
 }

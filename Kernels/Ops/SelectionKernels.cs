@@ -12,6 +12,14 @@ public static class SelectionKernels
     public static void Select<TKeys>(Device d, TKeys keys, int segments, int length, ArrayView<int> ranks,
         ArrayView<uint> selected) where TKeys : struct, ISelectKeys => d.Backend.Select(keys, segments, length, ranks, selected);
 
+    /// <summary>How the ILGPU kernels select <paramref name="ranks"/> ranks in each of <paramref name="segments"/> rows of <paramref name="length"/> keys on <paramref name="d"/>.</summary>
+    public static SelectPlan Plan(Device d, int segments, int length, int ranks)
+    {
+        var (config, _) = d.Elements(segments * length);
+        return SelectPlan.For(segments, length, ranks, d.IsCpu, config.GridDim.X * config.GroupDim.X,
+            d.ParallelThreads / Device.GpuGroupSize, Device.GpuGroupSize, d.Accelerator.MaxSharedMemoryPerGroup);
+    }
+
     /// <summary>
     /// output [segments, F] from the selected float keys [segments, R] (see <see cref="Select{TKeys}"/>):
     /// plan holds the R ranks, then F indices below and F indices above into them; weights [F] the

@@ -144,6 +144,9 @@ public partial class Backend
     public virtual void SwitchOffRandom(ArrayView<byte> mask, int count, uint salt1, uint salt2) =>
         IlgpuMask.SwitchOffRandom(Device, mask, count, salt1, salt2);
 
+    public virtual void TileMask(ArrayView<byte> mask, ArrayView<byte> y, MaskTiling tiling) =>
+        IlgpuMask.Tile(Device, mask, y, tiling);
+
     // Random numbers (counter-based: the same values on every backend) and optimizer steps.
     public virtual void Uniform(ArrayView<float> y, ulong seed, ulong offset, float low, float high) =>
         IlgpuRandom.Uniform(Device, y, seed, offset, low, high);

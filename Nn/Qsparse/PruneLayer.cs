@@ -1,5 +1,6 @@
 using System.Globalization;
 using QSparse.Scheduling;
+using QSparse.Kernels;
 
 namespace QSparse.Nn;
 
@@ -141,43 +142,16 @@ public sealed class PruneLayer : QSparseLayer
 
     /// <summary>
     /// strict = false in evaluation: the mask (given a batch dimension if it lacks one) tiled
-    /// floor(x / mask) times along every non-batch dimension and centred in an all-true mask of x's shape.
+    /// floor(x / mask) times along every non-batch dimension and centred in an all-true mask of x's shape, on the device.
     /// </summary>
     Tensor ExpandedMask(int[] shape)
     {
-        var source = Mask.ToArray<bool>();
         var mshape = Mask.Rank < shape.Length ? [1, .. Mask.Shape] : Mask.Shape;
         if (mshape.Length != shape.Length)
             throw new InvalidOperationException($"cannot expand a mask of shape {ShapeUtil.Format(Mask.Shape)} to {ShapeUtil.Format(shape)}");
-        int rank = shape.Length;
-        var offset = new int[rank];
-        var extent = new int[rank];
-        for (int d = 1; d < rank; d++)
-        {
-            extent[d] = shape[d] / mshape[d] * mshape[d];
-            offset[d] = (shape[d] - extent[d]) / 2;
-        }
-        var result = new bool[ShapeUtil.Numel(shape)];
-        var strides = ShapeUtil.Strides(mshape);
-        var index = new int[rank];
-        for (int flat = 0; flat < result.Length; flat++)
-        {
-            int rem = flat, src = 0;
-            bool inside = true;
-            for (int d = rank - 1; d >= 0; d--)
-            {
-                index[d] = rem % shape[d];
-                rem /= shape[d];
-            }
-            for (int d = 0; d < rank && inside; d++)
-            {
-                // NOTE: the batch dimension broadcasts (size 1 in the mask); the others tile the mask.
-                int i = d == 0 ? (mshape[0] == 1 ? 0 : index[0]) : index[d] - offset[d];
-                inside = d == 0 || (i >= 0 && i < extent[d]);
-                src += (d == 0 ? i : i % mshape[d]) * strides[d];
-            }
-            result[flat] = !inside || source[src];
-        }
-        return Tensor.FromArray(Device, result, shape);
+        var tiling = MaskTiling.Create(mshape, shape);
+        var expanded = Tensor.Empty(Device, shape, DType.Bool);
+        MaskKernels.Tile(Device, Mask.Bool, expanded.Bool, tiling);
+        return expanded;
     }
 }

@@ -39,6 +39,16 @@ static class IlgpuMask
         }
     }
 
+    /// <summary>Output o: the mask entry the tiling maps it to (0 or 1), or 1 outside the tiles.</summary>
+    internal readonly struct TileBody(ArrayView<byte> mask, ArrayView<byte> y, MaskTiling tiling) : IElementBody
+    {
+        public void Run(int o)
+        {
+            int src = tiling.Source(o);
+            y[o] = src < 0 || mask[src] != 0 ? (byte)1 : (byte)0;
+        }
+    }
+
     /// <summary>count[0] = the number of zero entries of mask.</summary>
     public static void CountOff(Device d, ArrayView<byte> mask, ArrayView<int> count)
     {
@@ -69,4 +79,8 @@ static class IlgpuMask
             d.Pool.Return(scratch);
         }
     }
+
+    /// <summary>y (the tiling's output shape) = mask expanded as <paramref name="tiling"/> says.</summary>
+    public static void Tile(Device d, ArrayView<byte> mask, ArrayView<byte> y, MaskTiling tiling) =>
+        d.ForEach((int)y.Length, new TileBody(mask, y, tiling));
 }

@@ -7,13 +7,14 @@ namespace QSparse.Kernels;
 /// Exact order statistics by radix selection, segmented: <c>segments</c> contiguous rows of
 /// <c>length</c> keys each, and per row the same list of ranks (0-based positions in ascending
 /// order). Four passes fix the key 8 bits at a time, most significant first: each pass histograms
-/// the digit of the keys that still match a query's prefix (atomic adds into global memory), then a
-/// one-thread-per-query kernel picks the bin holding the wanted rank. Nothing is sorted and nothing
-/// leaves the device.
+/// the digit of the keys that still match a query's prefix, then picks the bin holding the wanted rank.
+/// <see cref="SelectPlan"/> says how: on CPUs per-thread global histograms and one thread per query; on
+/// GPUs per-group shared-memory histograms and one group per query (<c>IlgpuSelection.Gpu.cs</c>).
+/// Nothing is sorted and nothing leaves the device.
 /// </summary>
-static class IlgpuSelection
+static partial class IlgpuSelection
 {
-    const int Bins = 256, DigitBits = 8, Passes = 4;
+    const int Bins = SelectPlan.Bins, DigitBits = 8, Passes = SelectPlan.Passes;
 
     internal readonly struct InitBody(ArrayView<int> ranks, ArrayView<uint> prefix, ArrayView<int> remaining,
         int rankCount) : IElementBody
@@ -114,16 +115,13 @@ static class IlgpuSelection
     {
         int rankCount = (int)ranks.Length, queries = segments * rankCount, count = segments * length;
         var (config, range) = d.Elements(count);
-        // One histogram per CPU thread (plain increments); on GPUs a few copies spread the atomics.
-        int threads = config.GridDim.X * config.GroupDim.X;
-        int copies = (int)Math.Clamp((1L << 24) / ((long)queries * Bins), 1, d.IsCpu ? threads : 16);
-        int exclusive = copies == threads ? 1 : 0;
+        var plan = SelectionKernels.Plan(d, segments, length, rankCount);
         var remainingBuffer = d.Pool.Rent((long)queries * sizeof(int));
-        var histogramBuffer = d.Pool.Rent((long)copies * queries * Bins * sizeof(int));
+        var histogramBuffer = d.Pool.Rent(plan.HistogramInts * sizeof(int));
         try
         {
             var remaining = remainingBuffer.As<int>(queries);
-            var histogram = histogramBuffer.As<int>((long)copies * queries * Bins);
+            var histogram = histogramBuffer.As<int>(plan.HistogramInts);
             CopyKernels.Fill(d, histogram, 0);
             d.ForEach(queries, new InitBody(ranks, selected, remaining, rankCount));
             var histogramKernel = d.Kernel<HistogramArgs<TKeys>>(HistogramKernel);
@@ -131,9 +129,15 @@ static class IlgpuSelection
             {
                 int shift = 32 - DigitBits * (pass + 1);
                 uint mask = pass == 0 ? 0u : 0xFFFFFFFFu << (32 - DigitBits * pass);
-                var p = new SelectPass(segments, length, rankCount, copies, exclusive, shift, mask);
-                histogramKernel(config, new HistogramArgs<TKeys>(range, keys, selected, histogram, p));
-                d.ForEach(queries, new ChooseBody(histogram, selected, remaining, p));
+                var p = new SelectPass(segments, length, rankCount, plan.Copies, plan.Exclusive ? 1 : 0, shift, mask);
+                if (plan.Shared)
+                    SharedHistogram(d, plan, keys, selected, histogram, p);
+                else
+                    histogramKernel(config, new HistogramArgs<TKeys>(range, keys, selected, histogram, p));
+                if (d.IsCpu)
+                    d.ForEach(queries, new ChooseBody(histogram, selected, remaining, p));
+                else
+                    Choose(d, histogram, selected, remaining, p);
             }
         }
         finally
