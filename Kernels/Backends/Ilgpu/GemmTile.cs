@@ -5,6 +5,7 @@ namespace QSparse.Kernels;
 /// so that once ILGPU specialises the kernel on it every loop bound and shared-memory size is a constant
 /// (loops unroll, the register block stays in registers). Every tile runs <see cref="GemmTileKernel.Threads"/>
 /// threads, each owning an 8×8 block of C, and advances K in slices of <see cref="GemmTileKernel.SliceK"/>.
+/// Both sides are powers of two (the loads split quad indices with shifts and masks).
 /// </summary>
 internal interface IGemmTile
 {

@@ -66,13 +66,15 @@ internal readonly struct TileOperand(ArrayView<float> view, int batchStride, int
             StoreQuad(shared, shared4, offset, extent, thread + GemmTileKernel.Threads, stage.Q1);
     }
 
+    // NOTE: tile extents are powers of two, and quad indices are split with masks and unsigned division (shifts):
+    // ILGPU emits C#'s signed / and % as div.s32/rem.s32, which cost ptxas a dozen instructions each.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     Float4 LoadQuad(int extent, int q, int batchOffset, int outer0, int k0)
     {
         if (KRun != 0)
         {
             // Two quads cover the slice's 8 k of one outer index.
-            int o = outer0 + q / 2, k = k0 + q % 2 * 4;
+            int o = outer0 + (q >> 1), k = k0 + (q & 1) * 4;
             int i = batchOffset + o * OuterStride + k * KStride;
             if (Vector != 0 && o < OuterCount && k + 3 < K)
                 return View.Cast<Float4>().AsAligned(16)[i / 4];
@@ -83,7 +85,7 @@ internal readonly struct TileOperand(ArrayView<float> view, int batchStride, int
         else
         {
             int perRow = extent / 4;
-            int k = k0 + q / perRow, o = outer0 + q % perRow * 4;
+            int k = k0 + (int)((uint)q / (uint)perRow), o = outer0 + (q & (perRow - 1)) * 4;
             int i = batchOffset + o * OuterStride + k * KStride;
             if (Vector != 0 && k < K && o + 3 < OuterCount)
                 return View.Cast<Float4>().AsAligned(16)[i / 4];
@@ -103,7 +105,7 @@ internal readonly struct TileOperand(ArrayView<float> view, int batchStride, int
         if (KRun != 0)
         {
             // The quad holds k..k+3 of one outer index: a column of the k-major slice.
-            int o = q / 2, i = offset + q % 2 * 4 * stride + o;
+            int o = q >> 1, i = offset + (q & 1) * 4 * stride + o;
             shared[i] = v.X;
             shared[i + stride] = v.Y;
             shared[i + 2 * stride] = v.Z;
@@ -112,7 +114,7 @@ internal readonly struct TileOperand(ArrayView<float> view, int batchStride, int
         else
         {
             int perRow = extent / 4;
-            shared4[(offset + q / perRow * stride + q % perRow * 4) / 4] = v;
+            shared4[(offset + (int)((uint)q / (uint)perRow) * stride + (q & (perRow - 1)) * 4) / 4] = v;
         }
     }
 }
