@@ -62,6 +62,32 @@ public class GemmTiledTests
             "one pass adds the partial sums of a split product");
     }
 
+    /// <summary>
+    /// Which operands the kernel reads with 128-bit loads: those whose unit-stride index runs along a quad and whose
+    /// other strides (and address) are multiples of 4 floats; the others take bounds-checked scalar loads.
+    /// </summary>
+    [TestCase(1, 64, 128, 64, false, false, true, true)]
+    [TestCase(1, 64, 132, 40, true, true, true, true)]
+    [TestCase(1, 32, 12, 1024, false, true, true, true)]
+    [TestCase(1, 17, 263, 20, false, false, true, false)]
+    [TestCase(1, 32, 9, 1031, false, true, false, false)]
+    public void LoadsVectorsWhereAligned(int batch, int m, int n, int k, bool transA, bool transB, bool vectorA, bool vectorB)
+    {
+        object arguments;
+        using (var log = Gpu.RecordLaunches())
+        {
+            GemmTests.Check(Gpu, GemmTests.Path.Tiled, batch, m, n, k, transA, transB, 0f, false, false);
+            arguments = log.Launches.Single(l => l.Name.StartsWith("GemmTileKernel.Kernel")).Arguments;
+        }
+        // NOTE: the kernel's argument types are internal to the kernels assembly: read them by reflection.
+        bool Vector(string operand)
+        {
+            var value = arguments.GetType().GetProperty(operand)!.GetValue(arguments)!;
+            return (int)value.GetType().GetField("Vector")!.GetValue(value)! != 0;
+        }
+        Assert.That((Vector("A"), Vector("B")), Is.EqualTo((vectorA, vectorB)));
+    }
+
     /// <summary>Split-K adds its partial sums in a fixed order, so a product's result is the same bits every launch.</summary>
     [Test]
     public void SplitProductIsDeterministic()
