@@ -71,28 +71,28 @@ internal readonly struct TileOperand(ArrayView<float> view, int batchStride, int
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     Float4 LoadQuad(int extent, int q, int batchOffset, int outer0, int k0)
     {
+        // The quad's first element (o, k), the stride between its elements, and how many of them lie inside the
+        // matrix (4 or more: all). A k run: two quads cover the slice's 8 k of one outer index.
+        int o, k, step, inside;
         if (KRun != 0)
         {
-            // Two quads cover the slice's 8 k of one outer index.
-            int o = outer0 + (q >> 1), k = k0 + (q & 1) * 4;
-            int i = batchOffset + o * OuterStride + k * KStride;
-            if (Vector != 0 && o < OuterCount && k + 3 < K)
-                return View.Cast<Float4>().AsAligned(16)[i / 4];
-            bool inside = o < OuterCount;
-            return new Float4(At(inside && k < K, i), At(inside && k + 1 < K, i + KStride),
-                At(inside && k + 2 < K, i + 2 * KStride), At(inside && k + 3 < K, i + 3 * KStride));
+            o = outer0 + (q >> 1);
+            k = k0 + (q & 1) * 4;
+            step = KStride;
+            inside = o < OuterCount ? K - k : 0;
         }
         else
         {
             int perRow = extent / 4;
-            int k = k0 + (int)((uint)q / (uint)perRow), o = outer0 + (q & (perRow - 1)) * 4;
-            int i = batchOffset + o * OuterStride + k * KStride;
-            if (Vector != 0 && k < K && o + 3 < OuterCount)
-                return View.Cast<Float4>().AsAligned(16)[i / 4];
-            bool inside = k < K;
-            return new Float4(At(inside && o < OuterCount, i), At(inside && o + 1 < OuterCount, i + OuterStride),
-                At(inside && o + 2 < OuterCount, i + 2 * OuterStride), At(inside && o + 3 < OuterCount, i + 3 * OuterStride));
+            k = k0 + (int)((uint)q / (uint)perRow);
+            o = outer0 + (q & (perRow - 1)) * 4;
+            step = OuterStride;
+            inside = k < K ? OuterCount - o : 0;
         }
+        int i = batchOffset + o * OuterStride + k * KStride;
+        if (Vector != 0 && inside >= 4)
+            return View.Cast<Float4>().AsAligned(16)[i / 4];
+        return new Float4(At(inside > 0, i), At(inside > 1, i + step), At(inside > 2, i + 2 * step), At(inside > 3, i + 3 * step));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
