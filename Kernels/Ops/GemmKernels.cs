@@ -12,10 +12,11 @@ public static class GemmKernels
         d.Backend.Gemm(a, b, c, s);
 
     /// <summary>
-    /// The GPU kernel alone: shared-memory tiles with a 4×4 register block per thread. It runs on any
-    /// accelerator (the group shape shrinks to what the accelerator allows), so tests can check it on
-    /// the CPU accelerator; there it is very slow, keep such shapes small.
+    /// The GPU kernel alone, whatever the device: 256-thread tiles of C with split-K for tall-skinny products.
+    /// It needs groups of 256 threads (a GPU or the simulated GPU); on the simulated GPU it is very slow, keep
+    /// such shapes small.
     /// </summary>
+    /// <exception cref="NotSupportedException">The accelerator's groups hold fewer than 256 threads.</exception>
     public static void GemmTiled(Device d, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmShape s) =>
         IlgpuGemm.GemmTiled(d, a, b, c, s);
 }

@@ -6,22 +6,13 @@ namespace QSparse.Kernels;
 
 /// <summary>
 /// Matrix products for matmul, Linear and the convolutions (via im2col). Two kernels sit behind
-/// <see cref="Gemm"/>: a barrier-free register-tiled kernel for the CPU accelerator and a
-/// shared-memory tiled kernel for GPUs (<see cref="GemmTiled"/>).
+/// <see cref="Gemm"/>: a barrier-free register-tiled kernel for the CPU accelerator and, for GPUs,
+/// shared-memory tiles of compile-time shape with split-K (<see cref="GemmTiled"/>).
 /// </summary>
 static class IlgpuGemm
 {
     // CPU path: each simulated thread owns a contiguous run of 4x4 output tiles.
     const int CpuTile = 4;
-
-    // GPU path: a group of TX×TY threads computes a (4·TY)×(4·TX) tile of C, each thread a 4×4
-    // register block; 16×16 groups give 64×64 tiles. K advances in slices of TileK.
-    const int TileK = 16;
-    const int MaxGroupSide = 16;
-    const int MaxTile = 4 * MaxGroupSide;
-    // NOTE: the +2 padding makes the k-fastest stores into shared memory conflict-free
-    // (row stride 66 words spreads 16 consecutive k over 16 distinct even banks).
-    const int SharedStride = MaxTile + 2;
 
     /// <summary>How the CPU kernel's threads split the output tiles.</summary>
     internal readonly struct CpuPlan(int tilesM, int tilesN, int tiles, int tilesPerThread)
@@ -32,7 +23,7 @@ static class IlgpuGemm
         public readonly int TilesPerThread = tilesPerThread;
     }
 
-    /// <summary>The operands of one product: the one argument of <see cref="TiledKernel"/>, and of <see cref="CpuKernel"/> with its plan.</summary>
+    /// <summary>The operands of one product: with its plan, the one argument of <see cref="CpuKernel"/>.</summary>
     internal readonly record struct GemmArgs(ArrayView<float> A, ArrayView<float> B, ArrayView<float> C, GemmShape S);
 
     internal readonly record struct CpuGemmArgs(CpuPlan Plan, GemmArgs Operands);
@@ -47,30 +38,60 @@ static class IlgpuGemm
     }
 
     /// <summary>
-    /// The GPU kernel: shared-memory tiles with a 4×4 register block per thread. It runs on any
-    /// accelerator (the group shape shrinks to what the accelerator allows), so tests can check it on
-    /// the CPU accelerator; there it is very slow, keep such shapes small.
+    /// The GPU kernel: 128×128 or 64×256 tiles of 256 threads (<see cref="GemmTileKernel"/>), split over K
+    /// (<see cref="GemmSplitK"/>) when the tiles alone would leave multiprocessors idle. It runs on any accelerator
+    /// whose groups hold 256 threads, the simulated GPU included (very slow there: keep shapes small).
     /// </summary>
+    /// <exception cref="NotSupportedException">The accelerator's groups hold fewer than 256 threads (ILGPU's plain CPU accelerator).</exception>
     public static void GemmTiled(Device d, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmShape s)
     {
+        if (d.Accelerator.MaxNumThreadsPerGroup < GemmTileKernel.Threads)
+            throw new NotSupportedException(
+                $"the tiled GEMM needs groups of {GemmTileKernel.Threads} threads; {d} allows {d.Accelerator.MaxNumThreadsPerGroup} "
+                + "(on the CPU accelerator use Gemm, or the simulated GPU 'gpu-sim')");
         if (s.Batch <= 0 || s.M <= 0 || s.N <= 0)
             return;
-        // Largest square-ish group (power-of-two sides, at most 16×16) the accelerator allows:
-        // the CPU accelerator here allows only 2 threads per group.
-        int maxThreads = d.Accelerator.MaxNumThreadsPerGroup;
-        int tx = 1, ty = 1;
-        while (tx < MaxGroupSide && 2 * tx * ty <= maxThreads)
-        {
-            tx *= 2;
-            if (ty < MaxGroupSide && 2 * tx * ty <= maxThreads)
-                ty *= 2;
-        }
-        int tilesN = (s.N + 4 * tx - 1) / (4 * tx), tilesM = (s.M + 4 * ty - 1) / (4 * ty);
-        if ((long)tilesN * s.Batch > int.MaxValue || tilesM > 65535)
+        // NOTE: the wide tile wastes fewer rows when M is a convolution's 32 or 64 output channels.
+        if (s.M <= 64 && s.N > 128)
+            GemmTiled<Tile64x256>(d, a, b, c, s);
+        else
+            GemmTiled<Tile128x128>(d, a, b, c, s);
+    }
+
+    static void GemmTiled<TTile>(Device d, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmShape s)
+        where TTile : struct, IGemmTile
+    {
+        var tile = default(TTile);
+        int tilesM = (s.M + tile.Rows - 1) / tile.Rows, tilesN = (s.N + tile.Columns - 1) / tile.Columns;
+        long tiles = (long)tilesM * tilesN * s.Batch;
+        if (tiles > int.MaxValue)
             throw new ArgumentException($"GEMM too large for one launch: batch {s.Batch}, M {s.M}, N {s.N}");
-        // NOTE: batch is folded into grid X, whose limit (2^31-1) is far above that of Y and Z (65535).
-        var config = new KernelConfig(new Index3D(tilesN * s.Batch, tilesM, 1), new Index3D(tx, ty, 1));
-        d.Kernel<GemmArgs>(TiledKernel)(config, new GemmArgs(a, b, c, s));
+        int kPerSplit = GemmSplitK.KPerSplit(s.K, GemmSplitK.Splits(tiles, s.K, d.Accelerator.NumMultiprocessors));
+        int splits = kPerSplit == 0 ? 1 : (s.K + kPerSplit - 1) / kPerSplit;
+        var operandA = TileOperand.For(a, s.ABatch, s.AM, s.AK, s.M, s.K);
+        var operandB = TileOperand.For(b, s.BBatch, s.BN, s.BK, s.N, s.K);
+        var config = new KernelConfig(new Index3D((int)tiles, splits, 1), new Index3D(GemmTileKernel.Threads, 1, 1));
+        var launch = d.Kernel<GemmTileArgs>(GemmTileKernel.Kernel<TTile>);
+        if (splits == 1)
+        {
+            var output = new TileOutput(c, s.CM, s.CN, s.M, s.N, s.Alpha, s.Beta);
+            launch(config, new GemmTileArgs(operandA, operandB, output, new GemmTilePlan(tilesM, tilesN, s.K, kPerSplit, s.CBatch, 0)));
+            return;
+        }
+        int count = s.Batch * s.M * s.N;
+        var scratch = d.Pool.Rent((long)splits * count * sizeof(float));
+        try
+        {
+            var partials = scratch.As<float>((long)splits * count);
+            var output = new TileOutput(partials, s.N, 1, s.M, s.N, 1f, 0f);
+            launch(config, new GemmTileArgs(operandA, operandB, output,
+                new GemmTilePlan(tilesM, tilesN, s.K, kPerSplit, s.M * s.N, count)));
+            d.ForEach(count, new GemmSplitK.SumBody(partials, c, s, splits));
+        }
+        finally
+        {
+            d.Pool.Return(scratch);
+        }
     }
 
     /// <summary>The CPU accelerator path: one launch of <see cref="Device.ParallelThreads"/> threads.</summary>
@@ -127,7 +148,7 @@ static class IlgpuGemm
             // NOTE: ILGPU's CPU accelerator runs this method as ordinary .NET code, where every
             // ArrayView access calls Trace.Assert and checks the buffer; those calls clobber the
             // float registers holding the tile. Raw pointers in the K loop made it about 3x faster.
-            // The GPU kernel below keeps plain view accesses.
+            // The GPU kernel (GemmTileKernel) keeps plain view accesses.
             if (s.K > 0)
             {
                 fixed (float* fa = &a[ia], fb = &b[ib])
@@ -158,92 +179,8 @@ static class IlgpuGemm
         }
     }
 
-    /// <summary>
-    /// Shared-memory tiled kernel. Group (TX, TY) computes rows m0 + ty + TY·i and columns
-    /// n0 + tx + TX·j (i, j &lt; 4) of C, strided so that neighbouring threads write neighbouring
-    /// columns and read distinct shared-memory banks.
-    /// </summary>
-    static void TiledKernel(GemmArgs args)
-    {
-        var (a, b, c, s) = args;
-        // As[k, m] and Bs[k, n]: both k-major so the inner loop reads rows of each.
-        var sa = SharedMemory.Allocate<float>(TileK * SharedStride);
-        var sb = SharedMemory.Allocate<float>(TileK * SharedStride);
-        int tx = Group.IdxX, ty = Group.IdxY, gx = Group.DimX, gy = Group.DimY;
-        int tileRows = 4 * gy, tileCols = 4 * gx;
-        int tilesN = (s.N + tileCols - 1) / tileCols;
-        int batch = Grid.IdxX / tilesN;
-        int m0 = Grid.IdxY * tileRows, n0 = (Grid.IdxX - batch * tilesN) * tileCols;
-        int ia = batch * s.ABatch, ib = batch * s.BBatch;
-
-        float c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-        float c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-        float c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-        float c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-        for (int k0 = 0; k0 < s.K; k0 += TileK)
-        {
-            // NOTE: the slice loop is bounded by K (not M); loads past M, N or K store zeros, which
-            // add nothing to the products.
-            // Consecutive threads take consecutive addresses of whichever index has unit stride.
-            if (s.AK == 1)
-            {
-                for (int m = ty; m < tileRows; m += gy)
-                    for (int k = tx; k < TileK; k += gx)
-                        sa[k * SharedStride + m] = LoadA(a, s, ia, m0 + m, k0 + k);
-            }
-            else
-            {
-                for (int k = ty; k < TileK; k += gy)
-                    for (int m = tx; m < tileRows; m += gx)
-                        sa[k * SharedStride + m] = LoadA(a, s, ia, m0 + m, k0 + k);
-            }
-            if (s.BN == 1)
-            {
-                for (int k = ty; k < TileK; k += gy)
-                    for (int n = tx; n < tileCols; n += gx)
-                        sb[k * SharedStride + n] = LoadB(b, s, ib, k0 + k, n0 + n);
-            }
-            else
-            {
-                for (int n = ty; n < tileCols; n += gy)
-                    for (int k = tx; k < TileK; k += gx)
-                        sb[k * SharedStride + n] = LoadB(b, s, ib, k0 + k, n0 + n);
-            }
-            Group.Barrier();
-
-            int pa = ty, pb = tx;
-            for (int kk = 0; kk < TileK; kk++)
-            {
-                float a0 = sa[pa], a1 = sa[pa + gy], a2 = sa[pa + 2 * gy], a3 = sa[pa + 3 * gy];
-                float b0 = sb[pb], b1 = sb[pb + gx], b2 = sb[pb + 2 * gx], b3 = sb[pb + 3 * gx];
-                c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-                c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-                c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-                c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-                pa += SharedStride;
-                pb += SharedStride;
-            }
-            // NOTE: the second barrier keeps fast threads from overwriting a slice still being read.
-            Group.Barrier();
-        }
-
-        int m1 = m0 + ty, n1 = n0 + tx;
-        StoreStrided(c, s, batch, m1, n1, gx, c00, c01, c02, c03);
-        StoreStrided(c, s, batch, m1 + gy, n1, gx, c10, c11, c12, c13);
-        StoreStrided(c, s, batch, m1 + 2 * gy, n1, gx, c20, c21, c22, c23);
-        StoreStrided(c, s, batch, m1 + 3 * gy, n1, gx, c30, c31, c32, c33);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static int Clamp(int i, int count) => i < count ? i : count - 1;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static float LoadA(ArrayView<float> a, GemmShape s, int ia, int m, int k) =>
-        m < s.M && k < s.K ? a[ia + m * s.AM + k * s.AK] : 0f;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static float LoadB(ArrayView<float> b, GemmShape s, int ib, int k, int n) =>
-        k < s.K && n < s.N ? b[ib + k * s.BK + n * s.BN] : 0f;
 
     /// <summary>Writes Alpha·acc (+ Beta·C) at C index <paramref name="ic"/> if (m, n) is inside C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -264,17 +201,5 @@ static class IlgpuGemm
         Store(c, s, ic + s.CN, m, n + 1, v1);
         Store(c, s, ic + 2 * s.CN, m, n + 2, v2);
         Store(c, s, ic + 3 * s.CN, m, n + 3, v3);
-    }
-
-    /// <summary>Stores columns n, n+step, n+2·step, n+3·step of row m.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void StoreStrided(ArrayView<float> c, GemmShape s, int batch, int m, int n, int step,
-        float v0, float v1, float v2, float v3)
-    {
-        int ic = batch * s.CBatch + m * s.CM + n * s.CN, dc = step * s.CN;
-        Store(c, s, ic, m, n, v0);
-        Store(c, s, ic + dc, m, n + step, v1);
-        Store(c, s, ic + 2 * dc, m, n + 2 * step, v2);
-        Store(c, s, ic + 3 * dc, m, n + 3 * step, v3);
     }
 }
