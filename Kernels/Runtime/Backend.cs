@@ -25,7 +25,8 @@ public partial class Backend
 
     // Matrix products and convolutions.
     // NOTE: the base GEMM picks its kernel by accelerator type (a launch-shape detail): a barrier-free
-    // register-tiled kernel on the CPU accelerator, a shared-memory tiled kernel on GPUs.
+    // register-tiled kernel on the CPU accelerator; on GPUs compile-time 128×128 or 64×256 shared-memory tiles, split
+    // over K when the tiles alone cannot fill the multiprocessors.
     public virtual void Gemm(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmShape s) =>
         IlgpuGemm.Gemm(Device, a, b, c, s);
 

@@ -52,14 +52,15 @@ static partial class IlgpuSelection
     }
 
     /// <summary>
-    /// Group q, thread b: bin b of query q summed over the copies (and cleared). A two-level inclusive prefix
-    /// (shuffles within each warp, then the totals of the warps before) gives every thread the count below and
-    /// through its bin; the one bin holding the remaining rank fixes the digit, as <see cref="ChooseBody"/>.
+    /// Group q, thread b: bin b of query q summed over the copies (and cleared). An inclusive prefix over the 256 bins
+    /// in shared memory (Hillis–Steele, 8 steps) gives every thread the count below and through its bin; the one bin
+    /// holding the remaining rank fixes the digit, as <see cref="ChooseBody"/>. NOTE: shared memory and barriers only,
+    /// no warp shuffles: ILGPU's OpenCL backend has none.
     /// </summary>
     static void ChooseKernel(ChooseArgs args)
     {
         var (histogram, prefix, remaining, p) = args;
-        var warpTotals = SharedMemory.Allocate<int>(Bins);
+        var scan = SharedMemory.Allocate<int>(Bins);
         int q = Grid.IdxX, b = Group.IdxX, count = 0;
         for (int c = 0; c < p.Copies; c++)
         {
@@ -70,18 +71,16 @@ static partial class IlgpuSelection
         // NOTE: read before the barrier: the thread that finds the bin rewrites it after.
         int need = remaining[q];
 
-        int inclusive = count, lane = Warp.LaneIdx;
-        for (int delta = 1; delta < Warp.WarpSize; delta <<= 1)
-        {
-            int up = Warp.ShuffleUp(inclusive, delta);
-            if (lane >= delta)
-                inclusive += up;
-        }
-        if (lane == Warp.WarpSize - 1)
-            warpTotals[Warp.WarpIdx] = inclusive;
+        scan[b] = count;
         Group.Barrier();
-        for (int w = 0; w < Warp.WarpIdx; w++)
-            inclusive += warpTotals[w];
+        for (int delta = 1; delta < Bins; delta <<= 1)
+        {
+            int below = b >= delta ? scan[b - delta] : 0;
+            Group.Barrier();
+            scan[b] += below;
+            Group.Barrier();
+        }
+        int inclusive = scan[b];
 
         int before = inclusive - count;
         bool holds = before <= need && need < inclusive;
