@@ -13,8 +13,11 @@ public class BatchNormLaunchTests
     /// <summary>Elements per split of <c>IlgpuChannelSums</c>.</summary>
     const int SplitLength = 8192;
 
-    /// <summary>[N, C, H, W] with 9216 per channel (2 splits, the second short), and [N, C] with channels strided by C (2 splits).</summary>
-    static readonly int[][] Shapes = [[16, 4, 24, 24], [8200, 3]];
+    /// <summary>
+    /// Each with 2 splits per channel, the second short: [N, C, H, W] with planes of 576 (above a group's 256 threads),
+    /// [N, C] (planes of 1: a channel's elements strided by C) and planes of 21 (the stride of 256 crosses planes unevenly).
+    /// </summary>
+    static readonly int[][] Shapes = [[16, 4, 24, 24], [8200, 3], [400, 2, 3, 7]];
 
     /// <summary>
     /// Statistics and parameter gradients are float64 sums rounded once to float: the two summation orders differ at

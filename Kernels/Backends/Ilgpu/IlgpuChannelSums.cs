@@ -46,12 +46,24 @@ static class IlgpuChannelSums
         int t = Group.IdxX, g = Grid.IdxX;
         int c = g / args.Splits, begin = (g - c * args.Splits) * SplitLength;
         int end = begin + SplitLength < args.Shape.PerChannel ? begin + SplitLength : args.Shape.PerChannel;
+        // NOTE: element k sits at (n·C + c)·Inner + r with (n, r) = divmod(k, Inner) (ChannelShape.Offset); (n, r) is
+        // stepped by divmod(GroupSize, Inner) with one carry, so the loop does no integer division per element.
+        int inner = args.Shape.Inner, channels = args.Shape.Channels;
+        int stepN = GroupSize / inner, stepR = GroupSize - stepN * inner;
+        int n = (begin + t) / inner, r = begin + t - n * inner;
         double first = 0, second = 0;
         for (int k = begin + t; k < end; k += GroupSize)
         {
-            args.Terms.Terms(c, args.Shape.Offset(c, k), out double a, out double b);
+            args.Terms.Terms(c, (n * channels + c) * inner + r, out double a, out double b);
             first += a;
             second += b;
+            n += stepN;
+            r += stepR;
+            if (r >= inner)
+            {
+                r -= inner;
+                n++;
+            }
         }
         firsts[t] = first;
         seconds[t] = second;
