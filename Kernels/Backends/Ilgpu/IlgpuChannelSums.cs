@@ -13,9 +13,13 @@ internal interface IChannelTerms
     void Terms(int c, int offset, out double first, out double second);
 }
 
-/// <summary>The one argument of <see cref="IlgpuChannelSums.SumsKernel{TTerms}"/>: partials [channels·splits, 2].</summary>
-internal readonly record struct ChannelSumsArgs<TTerms>(TTerms Terms, ChannelShape Shape, int Splits, ArrayView<double> Partials)
-    where TTerms : struct, IChannelTerms;
+/// <summary>
+/// The one argument of <see cref="IlgpuChannelSums.SumsKernel{TTerms}"/>: partials [channels·splits, 2], and
+/// (StepN, StepR) = divmod(GroupSize, Inner), how a thread's (batch, plane) position advances from one element to its next.
+/// NOTE: computed on the host: ILGPU places a division of kernel parameters at its use, inside the loop.
+/// </summary>
+internal readonly record struct ChannelSumsArgs<TTerms>(TTerms Terms, ChannelShape Shape, int Splits, int StepN, int StepR,
+    ArrayView<double> Partials) where TTerms : struct, IChannelTerms;
 
 /// <summary>
 /// Per-channel sums on GPUs: each channel's elements are cut into splits of <see cref="SplitLength"/>, one group of
@@ -30,7 +34,10 @@ static class IlgpuChannelSums
     /// <summary>Threads per group; the tree halves it down to one.</summary>
     public const int GroupSize = Device.GpuGroupSize;
 
-    /// <summary>Elements per split: 32 per thread, enough groups for 132 multiprocessors from a few channels of a batch.</summary>
+    /// <summary>
+    /// Elements per split: 32 per thread. At batch 256 the seed network's bn1 (32 channels of 173,056) makes 704 groups and
+    /// bn2 (64 of 147,456) 1,152: 5 and 9 per multiprocessor of an H200 (132), from 32 and 64 threads in all before.
+    /// </summary>
     public const int SplitLength = 8192;
 
     /// <summary>Splits per channel of <paramref name="s"/>.</summary>
@@ -47,9 +54,8 @@ static class IlgpuChannelSums
         int c = g / args.Splits, begin = (g - c * args.Splits) * SplitLength;
         int end = begin + SplitLength < args.Shape.PerChannel ? begin + SplitLength : args.Shape.PerChannel;
         // NOTE: element k sits at (n·C + c)·Inner + r with (n, r) = divmod(k, Inner) (ChannelShape.Offset); (n, r) is
-        // stepped by divmod(GroupSize, Inner) with one carry, so the loop does no integer division per element.
-        int inner = args.Shape.Inner, channels = args.Shape.Channels;
-        int stepN = GroupSize / inner, stepR = GroupSize - stepN * inner;
+        // stepped by (StepN, StepR) with one carry, so the loop does no integer division per element.
+        int inner = args.Shape.Inner, channels = args.Shape.Channels, stepN = args.StepN, stepR = args.StepR;
         int n = (begin + t) / inner, r = begin + t - n * inner;
         double first = 0, second = 0;
         for (int k = begin + t; k < end; k += GroupSize)
@@ -91,8 +97,10 @@ static class IlgpuChannelSums
         int splits = Splits(s);
         if (s.Channels == 0)
             return;
+        // NOTE: empty channels (Batch or Inner 0) are summed as [0, C, 1]: the same zero sums, no division by a zero Inner.
+        var shape = s.PerChannel == 0 ? new ChannelShape(0, s.Channels, 1) : s;
         d.Kernel<ChannelSumsArgs<TTerms>>(SumsKernel)(new KernelConfig(s.Channels * splits, GroupSize),
-            new ChannelSumsArgs<TTerms>(terms, s, splits, partials));
+            new ChannelSumsArgs<TTerms>(terms, shape, splits, GroupSize / shape.Inner, GroupSize % shape.Inner, partials));
     }
 
     /// <summary>Channel c's sum of term <paramref name="term"/> (0 or 1): its split partials added in order.</summary>
