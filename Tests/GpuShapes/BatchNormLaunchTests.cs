@@ -1,4 +1,5 @@
 using QSparse.Kernels;
+using QSparse.Nn;
 using QSparse.Tests.Ops;
 
 namespace QSparse.Tests.GpuShapes;
@@ -60,6 +61,20 @@ public class BatchNormLaunchTests
         AssertClose(results, cpu, "gpu-sim against cpu-accelerator");
         AssertClose(results, inputs.Reference(), "gpu-sim against the float64 reference", reference: true);
         AssertEqual(inputs.Run(gpu), results, "gpu-sim run twice");
+    }
+
+    /// <summary>Empty planes ([N, C, 0]) in evaluation: the GPU sums of no elements give zero parameter gradients, as on the CPU.</summary>
+    [Test]
+    public void EmptyPlanesInEvaluationGiveZeroParameterGradients()
+    {
+        var gpu = Accelerators.Get(Accelerators.SimulatedGpu);
+        using var scope = new TensorScope();
+        var x = Tensor.Zeros(gpu, [2, 3, 0]).RequiresGrad_();
+        var weight = Tensor.Ones(gpu, [3]).RequiresGrad_();
+        var bias = Tensor.Ones(gpu, [3]).RequiresGrad_();
+        Functional.BatchNorm(x, Tensor.Zeros(gpu, [3]), Tensor.Ones(gpu, [3]), weight, bias, training: false).Sum().Backward();
+        Assert.That(weight.Grad!.ToArray<float>(), Is.EqualTo(new float[3]), "gradWeight");
+        Assert.That(bias.Grad!.ToArray<float>(), Is.EqualTo(new float[3]), "gradBias");
     }
 
     /// <summary>CPU launch shapes keep one thread per channel for the sums (the element loop over the channels).</summary>
