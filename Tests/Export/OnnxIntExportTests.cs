@@ -59,6 +59,22 @@ public class OnnxIntExportTests
         }
     }
 
+    /// <summary>
+    /// What the export must compute on <paramref name="images"/>: the float pipeline's output (at the module the export
+    /// ends at) times 2^d_out, checked to be integers.
+    /// </summary>
+    internal static double[] FloatReference(Module net, Tensor images, OnnxIntModel onnx)
+    {
+        net.Eval();
+        ModelTrace trace;
+        using (Autograd.NoGrad())
+            trace = ModelTrace.Record(net, images, keepOutputs: true);
+        var reference = (onnx.OutputPath == null ? trace.OutputFrom! : trace.Calls.Single(c => c.Path == onnx.OutputPath)).Output!.AsFloats();
+        var expected = reference.Select(v => Math.ScaleB((double)v, onnx.OutputDecimal)).ToArray();
+        Assert.That(expected, Has.All.Matches<double>(v => v == Math.Floor(v)), "the float pipeline's outputs are integers at the output decimal");
+        return expected;
+    }
+
     /// <summary>Exports the checkpoint's network, runs the file in ONNX Runtime on <paramref name="images"/> and checks it against the float pipeline.</summary>
     static OnnxIntModel ExportAndCompare(string checkpoint, Tensor images)
     {
@@ -69,13 +85,7 @@ public class OnnxIntExportTests
         onnx.Save(path);
         Assert.That(onnx.Model.Graph.Node.Select(n => n.OpType), Has.None.AnyOf("Conv", "MatMul", "Gemm"), "no float products");
 
-        net.Eval();
-        ModelTrace trace;
-        using (Autograd.NoGrad())
-            trace = ModelTrace.Record(net, images, keepOutputs: true);
-        var reference = (onnx.OutputPath == null ? trace.OutputFrom! : trace.Calls.Single(c => c.Path == onnx.OutputPath)).Output!.AsFloats();
-        var expected = reference.Select(v => Math.ScaleB((double)v, onnx.OutputDecimal)).ToArray();
-        Assert.That(expected, Has.All.Matches<double>(v => v == Math.Floor(v)), "the float pipeline's outputs are integers at the output decimal");
+        var expected = FloatReference(net, images, onnx);
 
         using var session = new InferenceSession(path);
         var input = new DenseTensor<sbyte>(onnx.QuantizeInput(images.ToArray<float>()), images.Shape);
