@@ -18,7 +18,7 @@ public static class CExport
     public static string Header(OnnxIntModel model, string name)
     {
         var code = new CTranslation(model.Model.Graph);
-        string guard = $"QSPARSE_{new string(name.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_').ToArray())}_H";
+        string guard = $"QSPARSE_{new string(Path.GetFileNameWithoutExtension(name).Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_').ToArray())}_H";
         var text = new StringBuilder();
         string I(long v) => v.ToString(CultureInfo.InvariantCulture);
         text.Append($"""

@@ -224,7 +224,7 @@ sealed class CTranslation
         }
         string op = node.OpType switch { "Add" => "+", "Sub" => "-", "Mul" => "*", _ => "/" };
         var y = Allocate(int8: a.Type == DataType.Int8, shape, a.Type);
-        Loops(shape, index => $"{y.Buffer.Name}[{index(shape)}] = (int32_t){a.At(index(a.Shape))} {op} (int32_t){b.At(index(b.Shape))};");
+        Loops(shape, [a, b], index => $"{y.Buffer.Name}[{index(shape)}] = (int32_t){a.At(index(a.Shape))} {op} (int32_t){b.At(index(b.Shape))};");
         return y;
     }
 
@@ -334,9 +334,20 @@ sealed class CTranslation
         return new Value(buffer, shape, type);
     }
 
-    /// <summary>Loops over <paramref name="shape"/> (dimensions of 1 skipped); <paramref name="statement"/> gets the row-major index of an operand's shape, broadcast.</summary>
-    void Loops(int[] shape, Func<Func<int[], string>, string> statement)
+    /// <summary>
+    /// Loops over <paramref name="shape"/>: one flat loop when no array operand broadcasts, else one per dimension
+    /// above 1; <paramref name="statement"/> gets the row-major index of an operand's shape, broadcast.
+    /// </summary>
+    void Loops(int[] shape, Operand[] operands, Func<Func<int[], string>, string> statement)
     {
+        long size = shape.Aggregate(1L, (a, b) => a * b);
+        if (operands.All(o => o.Literal != null || o.Shape.Aggregate(1L, (a, b) => a * b) == size))
+        {
+            // NOTE: operands that broadcast to the output and have its size hold its elements in its order.
+            Line(0, $"for (int32_t i = 0; i < {size}; i++)");
+            Line(1, statement(_ => "i"));
+            return;
+        }
         int rank = shape.Length, depth = 0;
         for (int d = 0; d < rank; d++)
             if (shape[d] > 1)

@@ -11,7 +11,7 @@ namespace QSparse.Tests.Export;
 /// <summary>
 /// The c export of trained networks, compiled by the system C compiler (<c>cc -std=c99 -O2 -Wall -Werror</c>, another
 /// implementation of every loop) and run on 256 test images one at a time, gives the float pipeline's output times
-/// 2^d_out exactly: the seed network, and ResNet-20 with BatchNorm folded through the command line. Skipped, saying
+/// 2^d_out exactly: the seed network, and ResNet-20 and MobileNetV2 with BatchNorm folded, exported by the command line. Skipped, saying
 /// so, only where no <c>cc</c> is on the PATH.
 /// </summary>
 public class CExportTests
@@ -36,14 +36,15 @@ public class CExportTests
         Assert.That(File.ReadAllText(header), Does.Contain("static const int8_t qsparse_conv1_weight[").And.Contain("#define QSPARSE_OUTPUT_DECIMAL"));
     }
 
-    [Test]
-    public void ResNet20ExportedByTheCommandLineRunsExactly()
+    [TestCase("resnet20", "idx")]
+    [TestCase("mobilenetv2", "cifar")]
+    public void FoldedNetworkExportedByTheCommandLineRunsExactly(string modelName, string data)
     {
         string cc = Compiler();
         using var scope = new TensorScope();
-        var folder = SyntheticIdx.Folder(2, Images);
+        var folder = data == "idx" ? SyntheticIdx.Folder(2, Images) : GeneratedData.Cifar(1, Images);
         var checkpoint = Path.Combine(Directory.CreateTempSubdirectory("qsparse-c-").FullName, "run.safetensors");
-        var (code, train) = ProgramRun.Run("train", "--model", "resnet20", "--fuse-bn", "--data", folder, "--device", "cpu", "--mode", "quantize",
+        var (code, train) = ProgramRun.Run("train", "--model", modelName, "--fuse-bn", "--data", folder, "--device", "cpu", "--mode", "quantize",
             "--window", "1", "--limit-train", "2", "--batch-size", "2", "--epochs", "4", "--save", checkpoint);
         Assert.That(code, Is.EqualTo(0), string.Join("\n", train));
         var header = Path.ChangeExtension(checkpoint, ".h");
