@@ -155,8 +155,7 @@ sealed class CTranslation
         var (strides, dilations, pads) = (Ints(node, "strides", [1, 1]), Ints(node, "dilations", [1, 1]), Ints(node, "pads", [0, 0, 0, 0]));
         if (cg * group != c || m % group != 0)
             throw Refuse(node, $"its {c} input channels and {m} outputs do not split into {group} groups of {cg}");
-        int oh = (h + pads[0] + pads[2] - dilations[0] * (kh - 1) - 1) / strides[0] + 1;
-        int ow = (wd + pads[1] + pads[3] - dilations[1] * (kw - 1) - 1) / strides[1] + 1;
+        var (oh, ow) = OutputSize(h, wd, [kh, kw], strides, dilations, pads);
         var y = Allocate(int8: false, [1, m, oh, ow], DataType.Int32);
         string weights = Array(w), channel = group == 1 ? "c" : $"m / {m / group} * {cg} + c";
         Line(0, $"for (int32_t m = 0; m < {m}; m++)");
@@ -164,17 +163,8 @@ sealed class CTranslation
         Line(2, $"for (int32_t ox = 0; ox < {ow}; ox++) {{");
         Line(3, "int32_t acc = 0;");
         Line(3, $"for (int32_t c = 0; c < {cg}; c++)");
-        Line(4, $"for (int32_t ky = 0; ky < {kh}; ky++) {{");
-        Line(5, $"const int32_t iy = oy * {strides[0]} + ky * {dilations[0]} - {pads[0]};");
-        if (pads[0] + pads[2] > 0)
-            Line(5, $"if (iy < 0 || iy >= {h}) continue;");
-        Line(5, $"for (int32_t kx = 0; kx < {kw}; kx++) {{");
-        Line(6, $"const int32_t ix = ox * {strides[1]} + kx * {dilations[1]} - {pads[1]};");
-        if (pads[1] + pads[3] > 0)
-            Line(6, $"if (ix < 0 || ix >= {wd}) continue;");
-        Line(6, $"acc += (int32_t){x.Buffer.Name}[(({channel}) * {h} + iy) * {wd} + ix] * {weights}[((m * {cg} + c) * {kh} + ky) * {kw} + kx];");
-        Line(5, "}");
-        Line(4, "}");
+        Window(4, h, wd, [kh, kw], strides, dilations, pads,
+            $"acc += (int32_t){x.Buffer.Name}[(({channel}) * {h} + iy) * {wd} + ix] * {weights}[((m * {cg} + c) * {kh} + ky) * {kw} + kx];");
         Line(3, $"{y.Buffer.Name}[(m * {oh} + oy) * {ow} + ox] = acc;");
         Line(2, "}");
         return y;
@@ -267,29 +257,42 @@ sealed class CTranslation
         if (kernel.Length != 2 || (!max && (pads.Any(p => p != 0) || dilations.Any(d => d != 1))))
             throw Refuse(node, "only 2-d windows (average: without padding or dilation) are translated");
         int c = x.Shape[1], h = x.Shape[2], w = x.Shape[3];
-        int oh = (h + pads[0] + pads[2] - dilations[0] * (kernel[0] - 1) - 1) / strides[0] + 1;
-        int ow = (w + pads[1] + pads[3] - dilations[1] * (kernel[1] - 1) - 1) / strides[1] + 1;
+        var (oh, ow) = OutputSize(h, w, kernel, strides, dilations, pads);
         var y = Allocate(int8: max && x.Buffer.Int8, [1, c, oh, ow], x.Type);
         Line(0, $"for (int32_t c = 0; c < {c}; c++)");
         Line(1, $"for (int32_t oy = 0; oy < {oh}; oy++)");
         Line(2, $"for (int32_t ox = 0; ox < {ow}; ox++) {{");
         Line(3, max ? $"int32_t acc = {(x.Buffer.Int8 ? "INT8_MIN" : "INT32_MIN")};" : "int32_t acc = 0;");
-        Line(3, $"for (int32_t ky = 0; ky < {kernel[0]}; ky++) {{");
-        Line(4, $"const int32_t iy = oy * {strides[0]} + ky * {dilations[0]} - {pads[0]};");
-        if (pads[0] + pads[2] > 0)
-            Line(4, $"if (iy < 0 || iy >= {h}) continue;");
-        Line(4, $"for (int32_t kx = 0; kx < {kernel[1]}; kx++) {{");
-        Line(5, $"const int32_t ix = ox * {strides[1]} + kx * {dilations[1]} - {pads[1]};");
-        if (pads[1] + pads[3] > 0)
-            Line(5, $"if (ix < 0 || ix >= {w}) continue;");
-        Line(5, $"const int32_t v = {x.Buffer.Name}[(c * {h} + iy) * {w} + ix];");
-        Line(5, max ? "if (v > acc) acc = v;" : "acc += v;");
-        Line(4, "}");
-        Line(3, "}");
+        Window(3, h, w, kernel, strides, dilations, pads, $"const int32_t v = {x.Buffer.Name}[(c * {h} + iy) * {w} + ix];", max ? "if (v > acc) acc = v;" : "acc += v;");
         Line(3, $"{y.Buffer.Name}[(c * {oh} + oy) * {ow} + ox] = {(y.Buffer.Int8 ? "(int8_t)" : "")}acc;");
         Line(2, "}");
         return max ? y : y with { Pending = kernel[0] * kernel[1] };
     }
+
+    /// <summary>
+    /// The loops over a window at output position (oy, ox), skipping positions in the padding; <paramref name="statements"/>
+    /// read row iy and column ix of the input.
+    /// </summary>
+    void Window(int depth, int h, int w, int[] kernel, int[] strides, int[] dilations, int[] pads, params string[] statements)
+    {
+        Line(depth, $"for (int32_t ky = 0; ky < {kernel[0]}; ky++) {{");
+        Line(depth + 1, $"const int32_t iy = oy * {strides[0]} + ky * {dilations[0]} - {pads[0]};");
+        if (pads[0] + pads[2] > 0)
+            Line(depth + 1, $"if (iy < 0 || iy >= {h}) continue;");
+        Line(depth + 1, $"for (int32_t kx = 0; kx < {kernel[1]}; kx++) {{");
+        Line(depth + 2, $"const int32_t ix = ox * {strides[1]} + kx * {dilations[1]} - {pads[1]};");
+        if (pads[1] + pads[3] > 0)
+            Line(depth + 2, $"if (ix < 0 || ix >= {w}) continue;");
+        foreach (var statement in statements)
+            Line(depth + 2, statement);
+        Line(depth + 1, "}");
+        Line(depth, "}");
+    }
+
+    /// <summary>A window's output size, as ONNX computes it without ceil_mode (pads: top, left, bottom, right).</summary>
+    static (int H, int W) OutputSize(int h, int w, int[] kernel, int[] strides, int[] dilations, int[] pads) =>
+        ((h + pads[0] + pads[2] - dilations[0] * (kernel[0] - 1) - 1) / strides[0] + 1,
+         (w + pads[1] + pads[3] - dilations[1] * (kernel[1] - 1) - 1) / strides[1] + 1);
 
     /// <summary>ReduceSum of int32 [1, C, H, W] over axes [2, 3], keeping them: each plane's sum.</summary>
     Value ReduceSum(NodeProto node, Value x)
