@@ -178,12 +178,7 @@ sealed class CTranslation
         int inner = a.Shape[1], n = (int)b.Dims[1];
         var y = Allocate(int8: false, [1, n], DataType.Int32);
         string weights = Array(b);
-        Line(0, $"for (int32_t j = 0; j < {n}; j++) {{");
-        Line(1, "int32_t acc = 0;");
-        Line(1, $"for (int32_t k = 0; k < {inner}; k++)");
-        Line(2, $"acc += (int32_t){a.Buffer.Name}[k] * {weights}[k * {n} + j];");
-        Line(1, $"{y.Buffer.Name}[j] = acc;");
-        Line(0, "}");
+        Sums(y, n, inner, $"(int32_t){a.Buffer.Name}[k] * {weights}[k * {n} + j]");
         return y;
     }
 
@@ -302,13 +297,19 @@ sealed class CTranslation
             throw Refuse(node, "only int32 [1, C, H, W] summed over axes [2, 3] with keepdims is translated");
         int c = x.Shape[1], plane = x.Shape[2] * x.Shape[3];
         var y = Allocate(int8: false, [1, c, 1, 1], DataType.Int32);
-        Line(0, $"for (int32_t c = 0; c < {c}; c++) {{");
-        Line(1, "int32_t acc = 0;");
-        Line(1, $"for (int32_t i = 0; i < {plane}; i++)");
-        Line(2, $"acc += {x.Buffer.Name}[c * {plane} + i];");
-        Line(1, $"{y.Buffer.Name}[c] = acc;");
-        Line(0, "}");
+        Sums(y, c, plane, $"{x.Buffer.Name}[j * {plane} + k]");
         return y;
+    }
+
+    /// <summary>y[j] = Σ_k <paramref name="term"/> for j below <paramref name="outputs"/>, k below <paramref name="terms"/>, in int32.</summary>
+    void Sums(Value y, int outputs, int terms, string term)
+    {
+        Line(0, $"for (int32_t j = 0; j < {outputs}; j++) {{");
+        Line(1, "int32_t acc = 0;");
+        Line(1, $"for (int32_t k = 0; k < {terms}; k++)");
+        Line(2, $"acc += {term};");
+        Line(1, $"{y.Buffer.Name}[j] = acc;");
+        Line(0, "}");
     }
 
     int[] ReshapeTo(NodeProto node, Value x)

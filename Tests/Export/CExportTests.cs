@@ -11,8 +11,8 @@ namespace QSparse.Tests.Export;
 /// <summary>
 /// The c export of trained networks, compiled by the system C compiler (<c>cc -std=c99 -O2 -Wall -Werror</c>, another
 /// implementation of every loop) and run on 256 test images one at a time, gives the float pipeline's output times
-/// 2^d_out exactly: the seed network, and ResNet-20 and MobileNetV2 with BatchNorm folded, exported by the command line. Skipped, saying
-/// so, only where no <c>cc</c> is on the PATH.
+/// 2^d_out exactly: the seed network, and ResNet-20 and MobileNetV2 with BatchNorm folded, written by the command
+/// line. Skipped, saying so, only where no <c>cc</c> is on the PATH.
 /// </summary>
 public class CExportTests
 {
