@@ -5,16 +5,17 @@ using QSparse.Host.Training;
 namespace QSparse.Host.Commands;
 
 /// <summary>
-/// <c>qsparse export --checkpoint C --format onnx-int --out PATH</c>: writes the trained network (pix2pix: its generator)
-/// in a form other tools run. onnx-int: the integer-only ONNX graph of <see cref="OnnxIntExport"/>.
+/// <c>qsparse export --checkpoint C --format onnx-int|c --out PATH</c>: writes the trained network (pix2pix: its generator)
+/// in a form other tools run. onnx-int: the integer-only ONNX graph of <see cref="OnnxIntExport"/>; c: that graph
+/// translated to one C99 header (<see cref="CExport"/>).
 /// </summary>
 public static class ExportCommand
 {
     public static Command Create()
     {
         var checkpoint = CheckpointOption.Create();
-        var format = new Option<string>("--format") { Description = "onnx-int: an integer-only ONNX graph (int8 in, int32 out)", Required = true };
-        format.AcceptOnlyFromAmong("onnx-int");
+        var format = new Option<string>("--format") { Description = "onnx-int: an integer-only ONNX graph (int8 in, int32 out); c: a C99 header with the weights and an integer-only qsparse_run", Required = true };
+        format.AcceptOnlyFromAmong("onnx-int", "c");
         var output = new Option<string>("--out") { Description = "the file to write", Required = true };
         var data = DataOptions.Folder();
         var dataset = DataOptions.Dataset();
@@ -36,21 +37,29 @@ public static class ExportCommand
             var (input, target) = test.TestBatches(1).First();
             using (input)
             using (target)
-                return Run(dev, file, path, input, outPath);
+                return Run(dev, file, path, input, outPath, parse.GetValue(format)!);
         });
         return command;
     }
 
-    /// <summary>Exports the network of <paramref name="file"/> (traced on <paramref name="example"/>) to <paramref name="outPath"/> and prints what it wrote.</summary>
-    public static int Run(Device device, CheckpointFile file, string path, Tensor example, string outPath)
+    /// <summary>Exports the network of <paramref name="file"/> (traced on <paramref name="example"/>) to <paramref name="outPath"/> as <paramref name="format"/> and prints what it wrote.</summary>
+    public static int Run(Device device, CheckpointFile file, string path, Tensor example, string outPath, string format = "onnx-int")
     {
         var (net, config) = TrainedModel.Load(device, file);
         if (!config.Quantizes)
             throw new InvalidOperationException($"{path}: a network trained without quantization has no integer form to export");
         var model = OnnxIntExport.Build(net, file.Entries, example);
-        model.Save(outPath);
         var graph = model.Model.Graph;
-        Console.WriteLine($"{outPath}: onnx-int, {new FileInfo(outPath).Length} bytes, {graph.Node.Count} nodes, {graph.Initializer.Count} initializers, opset 17");
+        if (format == "c")
+        {
+            CExport.Save(model, outPath);
+            Console.WriteLine($"{outPath}: c, {new FileInfo(outPath).Length} bytes, {graph.Node.Count} nodes translated; #define QSPARSE_IMPLEMENTATION in one C file before including it");
+        }
+        else
+        {
+            model.Save(outPath);
+            Console.WriteLine($"{outPath}: onnx-int, {new FileInfo(outPath).Length} bytes, {graph.Node.Count} nodes, {graph.Initializer.Count} initializers, opset 17");
+        }
         Console.WriteLine($"input int8 at decimal {model.InputDecimal} ({model.InputBits} bits); output int32 [N, {string.Join(", ", model.OutputShape.Skip(1))}] at decimal {model.OutputDecimal}");
         return 0;
     }
