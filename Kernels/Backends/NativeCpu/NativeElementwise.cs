@@ -272,6 +272,20 @@ static unsafe class NativeElementwise
                 int first = (int)((long)block * partials / blocks), last = (int)((long)(block + 1) * partials / blocks);
                 outMap.Map(o, out int baseOffset, out _);
                 float* acc = ys + (long)o * partials;
+                if (partials == 1)
+                {
+                    // NOTE: one partial combines every term in order: whole rows, without the slab walk's division per term.
+                    float sum = op.Identity;
+                    for (int row = 0; row < reduceCount / inner; row++)
+                    {
+                        reduceMap.Map(row * inner, out int rowOffset, out _);
+                        float* run = xs + baseOffset + rowOffset;
+                        for (int col = 0; col < inner; col++)
+                            sum = op.Combine(sum, run[col * stride]);
+                    }
+                    acc[0] = sum;
+                    continue;
+                }
                 for (int p = first; p < last; p++)
                     acc[p] = op.Identity;
                 for (long slab = 0; slab + first < reduceCount; slab += partials)
