@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace QSparse.Nn;
@@ -33,65 +32,34 @@ public sealed record HostTensor(DType DType, int[] Shape, byte[] Data)
 /// </summary>
 public static class SafeTensors
 {
-    /// <summary>Reads every tensor of <paramref name="path"/>, in file order; a truncated or corrupt file is an error naming it.</summary>
+    /// <summary>
+    /// Reads every tensor of <paramref name="path"/>, in the header's order, reading the file once, front to back (a FIFO
+    /// works). The header is validated as the format requires (<see cref="SafeTensorsHeader"/>) and checked against the
+    /// file's length before the tensors are allocated. Any file that cannot be read or is not a valid safetensors file
+    /// of F32, I32, I64 and BOOL tensors, and only such a file, is an <see cref="InvalidDataException"/> whose message
+    /// starts with <paramref name="path"/> and names the key.
+    /// </summary>
     public static Dictionary<string, HostTensor> Read(string path)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidDataException($"{path}: cannot read the checkpoint ({e.Message})", e);
-        }
-        return Parse(bytes, path);
+        using var stream = BoundedRead.Open(path, "checkpoint");
+        return Read(stream, path);
     }
 
-    public static Dictionary<string, HostTensor> Parse(byte[] bytes, string source)
+    /// <summary><see cref="Read(string)"/> from <paramref name="stream"/>, which must end where the data region does; errors name <paramref name="source"/>.</summary>
+    public static Dictionary<string, HostTensor> Read(Stream stream, string source)
     {
-        if (bytes.Length < 8)
-            throw new InvalidDataException($"{source}: not a safetensors file (only {bytes.Length} bytes)");
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLength > (ulong)(bytes.Length - 8))
-            throw new InvalidDataException($"{source}: truncated safetensors file (header of {headerLength} bytes, file of {bytes.Length})");
-        JsonObject header;
-        try
-        {
-            header = JsonNode.Parse(Encoding.UTF8.GetString(bytes, 8, (int)headerLength))?.AsObject()
-                     ?? throw new InvalidDataException($"{source}: empty safetensors header");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{source}: corrupt safetensors header ({e.Message})", e);
-        }
-        long dataStart = 8 + (long)headerLength;
-        var result = new Dictionary<string, HostTensor>();
-        foreach (var (name, node) in header)
-        {
-            if (name == "__metadata__")
-                continue;
-            try
-            {
-                var entry = node!.AsObject();
-                var dtype = ParseDType(entry["dtype"]!.GetValue<string>());
-                var shape = entry["shape"]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
-                var offsets = entry["data_offsets"]!.AsArray().Select(v => v!.GetValue<long>()).ToArray();
-                long begin = dataStart + offsets[0], end = dataStart + offsets[1];
-                long expected = (long)ShapeUtil.Numel(shape) * dtype.ElementSize();
-                if (end > bytes.Length)
-                    throw new InvalidDataException($"{source}: tensor '{name}' runs past the end of the file (truncated?)");
-                if (end - begin != expected)
-                    throw new InvalidDataException(
-                        $"{source}: tensor '{name}' holds {end - begin} bytes, its {dtype.TorchName()} shape {ShapeUtil.Format(shape)} needs {expected}");
-                result[name] = new HostTensor(dtype, shape, bytes[(int)begin..(int)end]);
-            }
-            catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or IndexOutOfRangeException)
-            {
-                throw new InvalidDataException($"{source}: corrupt safetensors entry '{name}'", e);
-            }
-        }
-        return result;
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(BoundedRead.Exactly(stream, 8, source, "safetensors header length"));
+        if (headerLength < 2 || headerLength > SafeTensorsHeader.MaxLength)
+            throw new InvalidDataException($"{source}: not a safetensors file: its first 8 bytes announce a header of {headerLength} bytes (2 to {SafeTensorsHeader.MaxLength} expected)");
+        var (entries, dataLength) = SafeTensorsHeader.Parse(BoundedRead.Exactly(stream, (long)headerLength, source, "safetensors header"), source);
+        if (stream.CanSeek && stream.Length - stream.Position != dataLength)
+            throw new InvalidDataException(
+                $"{source}: the safetensors header describes {dataLength} bytes of tensor data, the file holds {stream.Length - stream.Position}");
+        var data = new Dictionary<SafeTensorsEntry, byte[]>();
+        foreach (var e in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
+            data[e] = BoundedRead.Exactly(stream, e.End - e.Begin, source, $"tensor '{e.Name}'");
+        BoundedRead.End(stream, source, "tensor data");
+        return entries.ToDictionary(e => e.Name, e => new HostTensor(e.DType, e.Shape, data[e]));
     }
 
     /// <summary>
@@ -132,13 +100,4 @@ public static class SafeTensors
                 stream.Write(blob);
         });
     }
-
-    static DType ParseDType(string name) => name switch
-    {
-        "F32" => DType.Float32,
-        "I32" => DType.Int32,
-        "I64" => DType.Int64,
-        "BOOL" => DType.Bool,
-        _ => throw new InvalidDataException($"unsupported safetensors dtype '{name}' (F32, I32, I64 and BOOL are supported)"),
-    };
 }

@@ -18,42 +18,45 @@ public static class IdxFile
     /// </summary>
     public static (int[] Shape, byte[] Data) Read(string path, int rank)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-            if (bytes.Length >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
-            {
-                using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-                using var plain = new MemoryStream();
-                gzip.CopyTo(plain);
-                bytes = plain.ToArray();
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // NOTE: a corrupt gzip stream throws InvalidDataException, which is already the right kind.
-            throw new InvalidDataException($"{path}: cannot read the IDX file ({e.Message})", e);
-        }
+        // NOTE: read once, front to back (gzip told from the first two bytes, which a pipe cannot seek back to): a FIFO
+        // works, and a header that announces more than the file holds fails without allocating it (BoundedRead).
+        var (first, file) = PeekedStream.Peek(BoundedRead.Open(path, "IDX file"), 2);
+        bool gzip = first is [0x1f, 0x8b];
+        using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+        string what = gzip ? "IDX file (gzip)" : "IDX file";
         int expectedMagic = (UnsignedByte << 8) | rank;
         int header = 4 + 4 * rank;
-        if (bytes.Length < header)
-            throw new InvalidDataException($"{path}: not an IDX file: {bytes.Length} bytes, expected a header of {header}");
-        int magic = BinaryPrimitives.ReadInt32BigEndian(bytes);
+        var head = ReadHeader(stream, header, path, what);
+        int magic = BinaryPrimitives.ReadInt32BigEndian(head);
         if (magic != expectedMagic)
             throw new InvalidDataException($"{path}: IDX magic number 0x{magic:x8}, expected 0x{expectedMagic:x8} (unsigned bytes, {rank} dimensions)");
         var shape = new int[rank];
         long count = 1;
         for (int i = 0; i < rank; i++)
         {
-            shape[i] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * i));
+            shape[i] = BinaryPrimitives.ReadInt32BigEndian(head.AsSpan(4 + 4 * i));
             if (shape[i] < 0)
                 throw new InvalidDataException($"{path}: IDX dimension {i} is {shape[i]}, expected a size >= 0");
-            count *= shape[i];
+            count = count > Array.MaxLength ? count : count * shape[i];
         }
-        if (bytes.Length - header != count)
-            throw new InvalidDataException(
-                $"{path}: IDX data of {bytes.Length - header} bytes, expected {count} for shape [{string.Join(", ", shape)}]");
-        return (shape, bytes[header..]);
+        string data = $"IDX data of shape [{string.Join(", ", shape)}]";
+        var bytes = BoundedRead.Exactly(stream, count, path, data);
+        BoundedRead.End(stream, path, data);
+        return (shape, bytes);
+    }
+
+    /// <summary>The magic number and sizes; a shorter file says what a header needs.</summary>
+    static byte[] ReadHeader(Stream stream, int header, string path, string what)
+    {
+        var head = new byte[header];
+        int n = 0;
+        while (n < header)
+        {
+            int read = BoundedRead.Guarded(() => stream.Read(head, n, header - n), path, what);
+            if (read == 0)
+                throw new InvalidDataException($"{path}: not an IDX file: {n} bytes, expected a header of {header}");
+            n += read;
+        }
+        return head;
     }
 }

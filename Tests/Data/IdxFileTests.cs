@@ -31,7 +31,7 @@ public class IdxFileTests
         var truncated = Path.Combine(dir, "short");
         SyntheticIdx.Write(truncated, [5], [1, 2]);
         e = Assert.Throws<InvalidDataException>(() => IdxFile.Read(truncated, 1))!;
-        Assert.That(e.Message, Does.Contain(truncated).And.Contain("expected 5"));
+        Assert.That(e.Message, Does.Contain(truncated).And.Contain("needs 5 bytes"));
         var header = Path.Combine(dir, "header");
         File.WriteAllBytes(header, [0, 0, 8]);
         e = Assert.Throws<InvalidDataException>(() => IdxFile.Read(header, 1))!;
