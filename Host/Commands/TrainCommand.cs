@@ -72,8 +72,12 @@ static class TrainCommand
                 LimitFinalTest = parse.GetValue(limitFinalTest) ?? size.LimitFinalTest,
             };
             var savePath = parse.GetValue(save) ?? $"qsparse-{TrainOptions.Spell(modelKind)}.safetensors";
-            return Run(options, parse.GetValue(device), parse.GetValue(data)!, parse.GetValue(dataset)!, parse.GetValue(resume), savePath,
-                parse.GetValue(plot) ?? Path.ChangeExtension(savePath, ".png"));
+            var plotPath = parse.GetValue(plot) ?? Path.ChangeExtension(savePath, ".png");
+            OutputFiles.Check(("--save", savePath), ("--plot", plotPath));
+            // NOTE: --save may name the --resume checkpoint (the run continues in it); the plot must not.
+            if (parse.GetValue(resume) is { } resumePath)
+                OutputFiles.Distinct(("--resume", resumePath), ("--plot", plotPath));
+            return Run(options, parse.GetValue(device), parse.GetValue(data)!, parse.GetValue(dataset)!, parse.GetValue(resume), savePath, plotPath);
         });
         return command;
     }
@@ -123,8 +127,18 @@ static class TrainCommand
         }
         last ??= trainer.Evaluate(true);
         LayerTable.Print(QsparseLayerState.FromStateDict(HostState(trainer.Model)), ModelCatalog.OutputOf(options.Model));
-        history.SavePlot(plotPath);
-        Console.WriteLine($"checkpoint: {savePath}, plot: {plotPath}{(trainer.Task.HasSamples ? $", samples: {Pix2pixTask.SamplesPath(savePath, trainer.Epoch)}" : "")}");
+        // NOTE: the checkpoint is saved by now: a plot that cannot be written is a warning, and the result line still comes.
+        string plotted = plotPath;
+        try
+        {
+            history.SavePlot(plotPath);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"warning: {e.Message}");
+            plotted = "not written";
+        }
+        Console.WriteLine($"checkpoint: {savePath}, plot: {plotted}{(trainer.Task.HasSamples ? $", samples: {Pix2pixTask.SamplesPath(savePath, trainer.Epoch)}" : "")}");
         Console.WriteLine(ResultLine.Format(last, clock.Elapsed.TotalSeconds));
         return 0;
     }

@@ -33,13 +33,10 @@ public static class ImageGrid
                         bitmap.SetPixel(column * cellW + x, n * cellH + y, new SKColor(Channel(0), Channel(1), Channel(2)));
                     }
         }
-        var temporary = path + ".tmp";
         try
         {
-            using (var data = bitmap.Encode(SKEncodedImageFormat.Png, 100))
-            using (var file = File.Create(temporary))
-                data.SaveTo(file);
-            File.Move(temporary, path, overwrite: true);
+            using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+            AtomicFile.Write(path, data.SaveTo);
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {

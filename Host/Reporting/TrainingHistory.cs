@@ -51,9 +51,10 @@ public sealed class TrainingHistory
         Add(plot, fractions, sparsities.Select(p => (p.Step, p.Activations)), "activation sparsity", false);
         plot.Axes.Bottom.Label.Text = "step";
         plot.ShowLegend(Alignment.MiddleRight);
+        var png = plot.GetImage(1000, 560).GetImageBytes(ImageFormat.Png);
         try
         {
-            plot.SavePng(path, 1000, 560);
+            AtomicFile.Write(path, stream => stream.Write(png));
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
