@@ -59,6 +59,9 @@ public static class SafeTensors
         foreach (var e in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
             data[e] = BoundedRead.Exactly(stream, e.End - e.Begin, source, $"tensor '{e.Name}'");
         BoundedRead.End(stream, source, "tensor data");
+        foreach (var e in entries.Where(e => e.DType == DType.Bool))
+            if (Array.FindIndex(data[e], b => b > 1) is var at and >= 0)
+                throw new InvalidDataException($"{source}: tensor '{e.Name}': BOOL element {at} is byte {data[e][at]}, expected 0 or 1");
         return entries.ToDictionary(e => e.Name, e => new HostTensor(e.DType, e.Shape, data[e]));
     }
 

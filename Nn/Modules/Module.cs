@@ -216,6 +216,12 @@ public abstract partial class Module
         if (strict && (missing.Count > 0 || unexpected.Count > 0))
             throw new KeyNotFoundException(
                 $"state dict does not match the model: missing keys [{string.Join(", ", missing)}], unexpected keys [{string.Join(", ", unexpected)}]");
+        foreach (var (path, m) in NamedModules())
+        {
+            var incoming = m.slots.Keys.Where(n => state.ContainsKey(Join(path, n))).ToDictionary(n => n, n => state[Join(path, n)]);
+            if (incoming.Count > 0 && m.InvalidState(incoming) is (var slot, var problem))
+                throw new InvalidDataException($"state dict key '{Join(path, slot)}': {problem}");
+        }
         // NOTE: mismatches are settled (adopted or refused) before any value is copied, so a refused
         // key leaves the model untouched, unless a module adopted an earlier key's shape.
         var matching = new List<(Tensor Current, HostTensor Value)>();
@@ -247,6 +253,13 @@ public abstract partial class Module
     protected virtual void OnStateLoaded()
     {
     }
+
+    /// <summary>
+    /// Lets a module refuse the values a state dict would load into it (<paramref name="incoming"/>, by slot name) before
+    /// anything is copied, when they break what the module's state must be (a counter's range, a dtype, a mask of 0/1):
+    /// returns the slot and what is wrong, or null to accept.
+    /// </summary>
+    protected virtual (string Slot, string Problem)? InvalidState(IReadOnlyDictionary<string, HostTensor> incoming) => null;
 
     /// <summary>
     /// Lets a module take a checkpoint value of another shape for <paramref name="slot"/> (lazily

@@ -72,6 +72,14 @@ public sealed class PruneLayer : QSparseLayer
         currentSparsity = 0;
     }
 
+    /// <summary>mask: bool, of any shape here (its fit to the input is checked at the forward); _cur_sparsity: float32 [1] in [0, 1].</summary>
+    private protected override string? SlotProblem(string slot, HostTensor value) => slot switch
+    {
+        "mask" => value.DType != DType.Bool || value.Shape.Length == 0 ? $"{Describe(value)}, expected a bool mask" : null,
+        "_cur_sparsity" => Expect(value, DType.Float32, [1]) ?? (value.AsFloats()[0] is var p and not (>= 0 and <= 1) ? $"a sparsity of {p}, expected one in [0, 1]" : null),
+        _ => null,
+    };
+
     private protected override void ReadMirrors() => currentSparsity = Initialized ? (float)Slot("_cur_sparsity")!.Item() : 0;
 
     /// <summary>x [N, ...] (activations) or a weight → x·mask, of x's shape.</summary>

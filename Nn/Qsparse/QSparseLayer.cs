@@ -119,6 +119,40 @@ public abstract class QSparseLayer : Module
                 $"{Tag} window is not full: decided on {windowCount} of window_size = {windowSize} tensors");
     }
 
+    /// <summary>
+    /// A checkpoint's state for this layer must be one it could have saved: every slot the placeholder (int32 [] = -1, a
+    /// layer that had not run) when <c>_n_updates</c> is, else <c>_n_updates</c> an int32 [1] count ≥ 0 and each slot
+    /// as <see cref="SlotProblem"/> requires. Shapes that depend on the input are checked at the first forward.
+    /// </summary>
+    protected sealed override (string Slot, string Problem)? InvalidState(IReadOnlyDictionary<string, HostTensor> incoming)
+    {
+        bool unrun = incoming.TryGetValue("_n_updates", out var n) && IsPlaceholder(n);
+        foreach (var (slot, value) in incoming)
+        {
+            string? problem = unrun
+                ? IsPlaceholder(value) ? null : $"{Describe(value)}, but '_n_updates' is the placeholder of a layer that has not run (int32 [] = -1)"
+                : slot == "_n_updates" ? Expect(value, DType.Int32, [1]) ?? (value.AsInts()[0] < 0 ? $"a step count of {value.AsInts()[0]}, expected >= 0" : null)
+                : n == null && IsPlaceholder(value) ? null
+                : SlotProblem(slot, value);
+            if (problem != null)
+                return (slot, problem);
+        }
+        return null;
+    }
+
+    /// <summary>What is wrong with <paramref name="value"/> for <paramref name="slot"/> of a layer that has run, or null.</summary>
+    private protected abstract string? SlotProblem(string slot, HostTensor value);
+
+    static bool IsPlaceholder(HostTensor t) => t.DType == DType.Int32 && t.Shape.Length == 0 && t.AsInts()[0] == -1;
+
+    /// <summary>Null when <paramref name="value"/> is <paramref name="dtype"/> of <paramref name="shape"/> (any shape of that rank's when a size is -1), else what it is instead.</summary>
+    private protected static string? Expect(HostTensor value, DType dtype, int[] shape) =>
+        value.DType == dtype && value.Shape.Length == shape.Length && shape.Zip(value.Shape).All(p => p.First < 0 || p.First == p.Second)
+            ? null
+            : $"{Describe(value)}, expected {dtype.TorchName()} {ShapeUtil.Format(shape).Replace("-1", "N")}";
+
+    private protected static string Describe(HostTensor value) => $"{value.DType.TorchName()} {ShapeUtil.Format(value.Shape)}";
+
     /// <summary>Adopts a checkpoint's value for a slot that still holds its placeholder.</summary>
     /// <remarks>NOTE: "bits" is an int32 scalar in both forms, so it never reaches here: it is simply copied.</remarks>
     protected override bool AdoptShape(string slot, HostTensor value)

@@ -97,6 +97,23 @@ public sealed class QuantizeLayer : QSparseLayer
         quantized = false;
     }
 
+    /// <summary>decimal: float32 [C] of finite whole numbers; bits: this layer's; _quantized: bool [1].</summary>
+    private protected override string? SlotProblem(string slot, HostTensor value) => slot switch
+    {
+        "decimal" => Expect(value, DType.Float32, [-1]) ?? NotWhole(value.AsFloats()),
+        "bits" => Expect(value, DType.Int32, []) ?? (value.AsInts()[0] != Bits ? $"{value.AsInts()[0]} bits, this layer quantizes to {Bits}" : null),
+        "_quantized" => Expect(value, DType.Bool, [1]),
+        _ => null,
+    };
+
+    static string? NotWhole(float[] decimals)
+    {
+        foreach (var d in decimals)
+            if (!float.IsFinite(d) || d != MathF.Round(d))
+                return $"decimal {d} is not a whole number";
+        return null;
+    }
+
     private protected override void ReadMirrors() => quantized = Initialized && Slot("_quantized")!.Item() != 0;
 
     /// <summary>x [N, ...] (activations) or a weight → the same shape, quantized once the timeout has passed.</summary>

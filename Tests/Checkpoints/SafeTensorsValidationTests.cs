@@ -65,6 +65,16 @@ public class SafeTensorsValidationTests
     }
 
     [Test]
+    public void ABoolByteOtherThan0Or1IsAnError()
+    {
+        var (header, data) = SafeTensorsFiles.Sample();
+        data[42] = 2;
+        var path = Write(SafeTensorsFiles.Bytes(header, data));
+        Assert.That(() => SafeTensors.Read(path), Throws.TypeOf<InvalidDataException>()
+            .With.Message.EqualTo($"{path}: tensor 'c': BOOL element 2 is byte 2, expected 0 or 1"));
+    }
+
+    [Test]
     public void TheSampleItselfLoadsEveryByte()
     {
         var (header, data) = SafeTensorsFiles.Sample();
