@@ -9,10 +9,10 @@ using QSparse.Tests.Docs;
 namespace QSparse.Tests.Packaging;
 
 /// <summary>
-/// The libraries as packages: `dotnet pack` writes Kernels, Scheduling and Nn into a temporary artifacts/packages,
-/// and docs/sample-consumer, copied beside it as it lies in the repository, restores QSparse.Nn from there through
-/// its NuGet.config, builds and trains. Slow (category "Slow"): three packs, a restore and a build of the sample,
-/// about 40 s on 2 cores.
+/// The libraries as packages: `dotnet pack` writes Kernels, Scheduling and Nn (as this test's build built them,
+/// --no-build) into a temporary artifacts/packages, and docs/sample-consumer, copied beside it as it lies in the
+/// repository, restores QSparse.Nn from there through its NuGet.config, builds and trains. Slow (category "Slow"):
+/// three packs, a restore and a build of the sample, 16-22 s on 2 cores.
 /// </summary>
 [Category("Slow")]
 public partial class PackageConsumerTests
