@@ -12,7 +12,7 @@ namespace QSparse.Tests.Packaging;
 /// The libraries as packages: `dotnet pack` writes Kernels, Scheduling and Nn (as this test's build built them,
 /// --no-build) into a temporary artifacts/packages, and docs/sample-consumer, copied beside it as it lies in the
 /// repository, restores QSparse.Nn from there through its NuGet.config, builds and trains. Slow (category "Slow"):
-/// three packs, a restore and a build of the sample, 16-22 s on 2 cores.
+/// three packs, a restore and a build of the sample, 16-35 s measured on 2 shared cores.
 /// </summary>
 [Category("Slow")]
 public partial class PackageConsumerTests
