@@ -7,6 +7,9 @@ namespace QSparse.Kernels;
 /// memory and adds its nonzero bins to the one global histogram, so a pass costs at most R·256 global atomics
 /// per group instead of one per key per rank; with more ranks, up to 16 global copies spread the per-key atomics.
 /// </summary>
+/// <param name="Segments">Rows selected from, each on its own.</param>
+/// <param name="Length">Keys per row.</param>
+/// <param name="Ranks">R: the ranks selected in every row.</param>
 /// <param name="Copies">Global histogram copies (1 on the shared path).</param>
 /// <param name="Exclusive">Every thread owns its copy: plain increments, no atomics (CPUs).</param>
 /// <param name="GroupsPerSegment">Groups counting each segment on the shared path; 0 on the global path.</param>

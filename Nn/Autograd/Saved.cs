@@ -8,6 +8,8 @@ namespace QSparse.Nn;
 /// checks before the backward that they were not disposed.
 /// </summary>
 /// <param name="Name">What errors call it ("input", "weight", "indices"), PyTorch's name where it has one.</param>
+/// <param name="Tensor">The tensor the backward reads.</param>
+/// <param name="Owned">The node releases it (an intermediate made only for the backward).</param>
 readonly record struct Saved(string Name, Tensor Tensor, bool Owned)
 {
     /// <summary>An input of the op, owned by the caller.</summary>

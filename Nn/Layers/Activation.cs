@@ -75,6 +75,7 @@ public sealed class SiLU(Device? device = null) : Module(device)
 public sealed class GELU : Module
 {
     /// <param name="approximate">"none" (exact, with erf) or "tanh", as PyTorch.</param>
+    /// <param name="device">Where it runs; default <see cref="Defaults.Device"/>.</param>
     public GELU(string approximate = "none", Device? device = null) : base(device)
     {
         Functional.CheckGeluApproximate(approximate);

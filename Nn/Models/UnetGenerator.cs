@@ -2,7 +2,7 @@ namespace QSparse.Nn;
 
 /// <summary>
 /// pix2pix's U-Net generator (qsparse-examples cyclegan_pix2pix/models/networks.py, class UnetGenerator) in
-/// every mode of <see cref="QsparsePlan"/>: qin, then <paramref name="downs"/> nested <see cref="UnetSkipBlock"/>
+/// every mode of <see cref="QsparsePlan"/>: qin, then <c>downs</c> nested <see cref="UnetSkipBlock"/>
 /// levels with filters f, 2f, 4f, 8f, ..., 8f channels (the innermost reaches 1×1 for an input of 2^downs),
 /// each level but the outermost concatenating its input with its output. Input [N, in, H, W] with H and W
 /// divisible by 2^downs → [N, out, H, W] in [-1, 1] (Tanh). The QSPARSE operators are made as
@@ -12,7 +12,7 @@ namespace QSparse.Nn;
 /// Weights as upstream's init_weights (convolutions N(0, 0.02²), BatchNorm weights N(1, 0.02²), biases 0),
 /// drawn from the generator, which the dropout layers also draw from.
 /// NOTE: its QSPARSE layers are named after their module paths (AutoNamePruneQuantizeLayers; "model.model.4.qout"),
-/// which depend on <paramref name="downs"/>: it has no OutputOf table, and a layer table lists each activation
+/// which depend on <c>downs</c>: it has no OutputOf table, and a layer table lists each activation
 /// operator under its own path.
 /// </summary>
 public sealed class UnetGenerator : Module

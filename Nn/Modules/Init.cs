@@ -4,7 +4,7 @@ namespace QSparse.Nn;
 
 /// <summary>
 /// PyTorch's parameter initialisers (torch.nn.init), in place on a float32 tensor, returning it. The random
-/// ones draw from <paramref name="generator"/> (default <see cref="Defaults.Generator"/>) with the device-side
+/// ones draw from their <c>generator</c> (default <see cref="Defaults.Generator"/>) with the device-side
 /// counter-based random of <see cref="Tensor.Rand"/> and <see cref="Tensor.Randn"/>, so every backend fills
 /// the same values.
 /// </summary>

@@ -35,7 +35,7 @@ public sealed class ModuleCall : TraceStep
 
     public int[] InputShape { get; }
 
-    /// <summary>True when this call applies one of <see cref="Parent"/>'s parameter transforms (a weight quantizer).</summary>
+    /// <summary>True when this call applies one of <see cref="TraceStep.Parent"/>'s parameter transforms (a weight quantizer).</summary>
     public bool IsParameterTransform { get; }
 
     /// <summary>True when the module computes by itself: it has no children other than its parameter transforms, and is not one.</summary>

@@ -5,6 +5,8 @@ namespace QSparse.Kernels;
 
 /// <summary>How the groups of one <see cref="GemmTileKernel"/> launch split C and K.</summary>
 /// <param name="TilesM">Tiles down M; grid X runs over batch × TilesM × TilesN, columns fastest.</param>
+/// <param name="TilesN">Tiles across N.</param>
+/// <param name="K">The inner dimension of A·B.</param>
 /// <param name="KPerSplit">K each split (grid Y) covers, a multiple of <see cref="GemmTileKernel.SliceK"/>.</param>
 /// <param name="OutBatchStride">Output elements between batch entries.</param>
 /// <param name="OutSplitStride">Output elements between splits (0 without split-K: one split writes C).</param>
@@ -15,7 +17,7 @@ internal readonly record struct GemmTileArgs(TileOperand A, TileOperand B, TileO
 
 /// <summary>
 /// The GPU GEMM: one group of <see cref="Threads"/> threads per output tile (and K split), its shape fixed at
-/// compile time by <typeparamref name="TTile"/>. A and B advance through K in slices of <see cref="SliceK"/>,
+/// compile time by the tile type of <see cref="Kernel{TTile}"/>. A and B advance through K in slices of <see cref="SliceK"/>,
 /// double-buffered in shared memory: each thread loads its quads of the next slice into registers before the
 /// 8 outer products of the current one, then stores them into the other buffer, so one barrier per slice
 /// separates the phases and the global loads' latency hides behind 512 FMAs per thread.
