@@ -12,22 +12,24 @@ static class BenchCommand
     public static Command Create()
     {
         var device = DeviceOption.Create();
-        var json = new Option<string?>("--json") { Description = "also write the rows as JSON to this file (rewritten after each row)" };
+        var json = new Option<string?>("--json") { Description = "also write the rows as JSON to this file (rewritten after each row)" }.NonEmpty();
         var quick = new Option<bool>("--quick") { Description = "batch 64 only and one first-launch row: about a minute on a 2-core CPU" };
         var full = new Option<bool>("--full") { Description = "SGEMM at 4096³ on CPU devices too (default there: 1024³)" };
-        var repeats = new Option<int>("--repeats") { Description = "timed runs of each workload after its warm-up (default 5, --quick 3)" };
+        var repeats = new Option<int?>("--repeats") { Description = "timed runs of each workload after its warm-up (default 5, --quick 3)" }.AtLeast(1);
         var networks = new Option<bool>("--networks") { Description = "instead: the example networks' training steps only (ResNet-20, ESPCN, pix2pix U-Net, MobileNetV2)" };
-        var profile = new Option<int>("--profile") { Description = "instead: profile this many steady training steps per mode, op by op (forward, backward, optimizer)" };
+        var profile = new Option<int?>("--profile") { Description = "instead: profile this many steady training steps per mode, op by op (forward, backward, optimizer)" }.AtLeast(1);
         var command = new Command("bench", "time the compute core, the training step and the QSPARSE events on one device; print a table, write JSON")
         {
             device, json, quick, full, repeats, profile, networks,
         };
         command.SetAction(parse =>
         {
-            if (parse.GetValue(profile) is > 0 and var steps)
+            if (parse.GetValue(profile) is { } steps)
                 return Profile(parse.GetValue(device), steps, parse.GetValue(networks));
+            if (parse.GetValue(json) is { } jsonPath)
+                OutputFiles.Check(("--json", jsonPath));
             bool isQuick = parse.GetValue(quick);
-            int n = parse.GetValue(repeats) is > 0 and var r ? r : isQuick ? 3 : 5;
+            int n = parse.GetValue(repeats) ?? (isQuick ? 3 : 5);
             return Run(new BenchOptions(parse.GetValue(device), n, isQuick, parse.GetValue(full), parse.GetValue(networks)), parse.GetValue(json));
         });
         return command;

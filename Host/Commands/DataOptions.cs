@@ -6,12 +6,12 @@ namespace QSparse.Host.Commands;
 /// <summary>The shared <c>--data</c> and <c>--dataset</c> options.</summary>
 static class DataOptions
 {
-    public static Option<string> Folder() => new("--data")
+    public static Option<string> Folder() => new Option<string>("--data")
     {
         Description = "data folder: the four MNIST-style IDX files (plain or .gz; default Fashion-MNIST), CIFAR-10/100 binary batches (classification), "
                       + "or train/ and test/ folders of PNG/JPEG images (super-resolution: the high-resolution images; pix2pix: A|B pairs side by side)",
         DefaultValueFactory = _ => MnistFolder.DefaultPath,
-    };
+    }.NonEmpty();
 
     public static Option<string> Dataset()
     {

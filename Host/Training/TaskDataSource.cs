@@ -29,12 +29,16 @@ public static class TaskDataSource
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException($"{folder}: no such data folder");
         int size = ModelCatalog.ImageSize(options.Model, options.Scale);
-        return ModelCatalog.TaskOf(options.Model) switch
+        var data = ModelCatalog.TaskOf(options.Model) switch
         {
             TaskKind.Classification => Classification(device, options, folder, dataset, size),
             TaskKind.SuperResolution => SuperResolution(device, options, folder, dataset),
             _ => Pix2pix(device, options, folder, dataset, size),
         };
+        // NOTE: an evaluation of nothing would print accuracy 0 and succeed.
+        if (data.TestCount == 0)
+            throw new InvalidDataException($"{folder}: no test examples ({data.Description}): every command evaluates on them");
+        return data;
     }
 
     static bool IsCifar(string folder) => File.Exists(Path.Combine(folder, "data_batch_1.bin")) || File.Exists(Path.Combine(folder, "train.bin"));

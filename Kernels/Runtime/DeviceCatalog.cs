@@ -33,7 +33,9 @@ public sealed partial class Device
     /// </summary>
     public static Device Open(string? spec = null)
     {
-        spec = string.IsNullOrWhiteSpace(spec) ? Environment.GetEnvironmentVariable(EnvironmentVariable) : spec;
+        string source = "device";
+        if (string.IsNullOrWhiteSpace(spec))
+            (spec, source) = (Environment.GetEnvironmentVariable(EnvironmentVariable), $"{EnvironmentVariable}=");
         spec = string.IsNullOrWhiteSpace(spec) ? "auto" : spec.Trim().ToLowerInvariant();
         switch (spec)
         {
@@ -54,7 +56,7 @@ public sealed partial class Device
                 return TryOpenGpu(DeviceKind.Cuda, out _) ?? TryOpenGpu(DeviceKind.OpenCL, out _) ?? OpenCpu(DeviceKind.Cpu);
             default:
                 throw new ArgumentException(
-                    $"unknown device '{spec}': expected auto, cuda, opencl, cpu, cpu-accelerator or gpu-sim", nameof(spec));
+                    $"unknown {(source == "device" ? $"device '{spec}'" : $"{source}{spec}")}: expected auto, cuda, opencl, cpu, cpu-accelerator or gpu-sim");
         }
     }
 

@@ -44,7 +44,8 @@ public sealed class DataLoader<T>
     public int ExamplesPerEpoch => count;
 
     /// <summary>Batches in each epoch.</summary>
-    public int BatchesPerEpoch => dropLast ? count / batchSize : (count + batchSize - 1) / batchSize;
+    // NOTE: in long, so a batch size near int.MaxValue makes one batch instead of overflowing to none.
+    public int BatchesPerEpoch => (int)(dropLast ? count / batchSize : ((long)count + batchSize - 1) / batchSize);
 
     /// <summary>
     /// The batches of <paramref name="epoch"/> (0-based). An exception preparing a batch is rethrown, with its
