@@ -35,6 +35,34 @@ public class TorchStateDictInferenceTests
     }
 
     [Test]
+    public void TheExportReadsBackWithItsConfigurationInferred()
+    {
+        using var scope = new TensorScope();
+        var (checkpoint, _) = TrainedSeed.Train(Cpu, 16);
+        var exported = Path.Combine(Path.GetDirectoryName(checkpoint)!, "model.safetensors");
+        Assert.That(ProgramRun.Run("export", "--checkpoint", checkpoint, "--format", "torch-state-dict", "--out", exported).Code, Is.EqualTo(0));
+        var (code, inspect) = ProgramRun.Run("inspect", "--checkpoint", exported);
+        Assert.That(code, Is.EqualTo(0));
+        Assert.That(inspect[0], Is.EqualTo($"{exported}: model mnist (classification), mode quantize+prune, prune both, BatchNorm folded (no extra.config.* entries: inferred from the keys)"));
+        Assert.That(inspect, Has.None.StartsWith("extra."));
+
+        var data = SyntheticIdx.Folder(8, 16);
+        Assert.That(EvalResult(data, "--checkpoint", exported, "--order", "prune-first", "--steps-per-epoch", "2"), Is.EqualTo(EvalResult(data, "--checkpoint", checkpoint)));
+        var (refused, error) = ProgramRun.Run("eval", "--checkpoint", checkpoint, "--data", data, "--window", "2");
+        Assert.That(refused, Is.Not.EqualTo(0));
+        Assert.That(error, Has.Some.EqualTo($"error: --window: {checkpoint} records its configuration (extra.config.*); the flag is for a state dict without it"));
+    }
+
+    /// <summary>The result line of <c>qsparse eval</c> on the test set of <paramref name="data"/> with <paramref name="args"/>, without its timing.</summary>
+    internal static string EvalResult(string data, params string[] args)
+    {
+        var (exit, output) = ProgramRun.Run(["eval", "--data", data, "--device", "cpu", .. args]);
+        Assert.That(exit, Is.EqualTo(0), string.Join("\n", output));
+        Assert.That(output.Last(), Does.StartWith("result: accuracy="));
+        return output.Last()[..output.Last().IndexOf(" seconds=", StringComparison.Ordinal)];
+    }
+
+    [Test]
     public void KeysThatNameNoNetworkAskForTheModel()
     {
         var state = new Dictionary<string, HostTensor> { ["encoder.weight"] = new(DType.Float32, [1], new byte[4]) };

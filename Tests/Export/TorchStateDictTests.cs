@@ -84,13 +84,8 @@ public class TorchStateDictTests
         Assert.That(LogProbabilities(again, images), Is.EqualTo(ours), "bit for bit");
 
         var data = SyntheticIdx.Folder(8, Images);
-        string Eval(string path)
-        {
-            var (exit, output) = ProgramRun.Run("eval", "--checkpoint", path, "--data", data, "--device", "cpu");
-            Assert.That(exit, Is.EqualTo(0), string.Join("\n", output));
-            return output.Last()[..output.Last().IndexOf(" seconds=", StringComparison.Ordinal)];
-        }
-        Assert.That(Eval(Named("from-pytorch.safetensors")), Is.EqualTo(Eval(checkpoint)).And.StartsWith("result: accuracy="));
+        Assert.That(TorchStateDictInferenceTests.EvalResult(data, "--checkpoint", Named("from-pytorch.safetensors")),
+            Is.EqualTo(TorchStateDictInferenceTests.EvalResult(data, "--checkpoint", checkpoint)));
         var (verified, replay) = ProgramRun.Run("verify-int", "--checkpoint", Named("from-pytorch.safetensors"), "--data", data, "--device", "cpu", "--images", "16");
         Assert.That(verified, Is.EqualTo(0), string.Join("\n", replay));
     }
