@@ -53,9 +53,12 @@ public static class NetworkInference
         };
         var model = signature.Model;
         bool cifar = model is ModelKind.Resnet20 or ModelKind.Resnet18 or ModelKind.Mobilenetv2;
-        // NOTE: ESPCN has no BatchNorm, so --fuse-bn changes nothing there and shows in no key: read as off.
-        bool fuseBn = quantizes && model != ModelKind.Espcn && (!keys.Any(k => k.EndsWith(".running_mean", StringComparison.Ordinal))
-                                    || cifar && keys.Any(k => k.Contains(".quantize_bias.", StringComparison.Ordinal)));
+        // NOTE: ESPCN has no BatchNorm, so --fuse-bn changes nothing there and shows in no key: read as off. pix2pix folds its
+        // generator only (ModelCatalog.FoldedPart): the discriminator keeps its BatchNorms.
+        string folded = model == ModelKind.Pix2pix ? "netG." : "";
+        bool fuseBn = quantizes && model != ModelKind.Espcn
+                      && (!keys.Any(k => k.StartsWith(folded, StringComparison.Ordinal) && k.EndsWith(".running_mean", StringComparison.Ordinal))
+                          || cifar && keys.Any(k => k.Contains(".quantize_bias.", StringComparison.Ordinal)));
         int channels = Dim(entries, signature.Input, 1, model, path);
         int outputs = signature.Output is { } o ? Dim(entries, o, 0, model, path) : 0;
         var task = ModelCatalog.TaskOf(model);

@@ -19,6 +19,9 @@ public class TorchStateDictInferenceTests
     [TestCase(ModelKind.Resnet20, TrainMode.Quantize, PruneTarget.Both, true, 3, 7, 1)]
     [TestCase(ModelKind.Mobilenetv2, TrainMode.QuantizePrune, PruneTarget.Features, false, 3, 10, 1)]
     [TestCase(ModelKind.Espcn, TrainMode.QuantizePrune, PruneTarget.Weights, false, 3, 0, 3)]
+    [TestCase(ModelKind.Resnet18, TrainMode.Prune, PruneTarget.Both, false, 1, 10, 1)]
+    [TestCase(ModelKind.Pix2pix, TrainMode.QuantizePrune, PruneTarget.Both, false, 3, 0, 1)]
+    [TestCase(ModelKind.Pix2pix, TrainMode.Quantize, PruneTarget.Both, true, 1, 0, 1)]
     public void TheKeysGiveTheConfigurationBack(ModelKind model, TrainMode mode, PruneTarget prune, bool fold, int channels, int classes, int scale)
     {
         using var scope = new TensorScope();
