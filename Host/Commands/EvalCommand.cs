@@ -15,17 +15,20 @@ static class EvalCommand
         var data = DataOptions.Folder();
         var dataset = DataOptions.Dataset();
         var device = DeviceOption.Create();
+        var hints = new NetworkHintOptions();
         var command = new Command("eval", "the test metrics of a qsparse train checkpoint (accuracy and loss, PSNR beside the bilinear baseline, ...)")
         {
             checkpoint, batchSize, data, dataset, device,
         };
+        foreach (var option in hints.All)
+            command.Options.Add(option);
         command.SetAction(parse =>
         {
             var clock = Stopwatch.StartNew();
             if (parse.GetValue(batchSize) is < 1)
                 throw new ArgumentException("--batch-size must be at least 1");
             using var dev = Device.Open(parse.GetValue(device));
-            var (model, config) = TrainedModel.Load(dev, parse.GetValue(checkpoint)!);
+            var (model, config) = TrainedModel.Load(dev, CheckpointFile.Read(parse.GetValue(checkpoint)!, hints.Read(parse)));
             var options = TrainOptions.ForCheckpoint(config) with { EvalBatchSize = parse.GetValue(batchSize) ?? RunSize.EvalBatchSize(config.Model) };
             var test = TaskDataSource.Load(dev, options, parse.GetValue(data)!, parse.GetValue(dataset)!);
             using var task = Recipes.Create(config, options, model);

@@ -5,17 +5,17 @@ using QSparse.Host.Training;
 namespace QSparse.Host.Commands;
 
 /// <summary>
-/// <c>qsparse export --checkpoint C --format onnx-int|c --out PATH</c>: writes the trained network (pix2pix: its generator)
+/// <c>qsparse export --checkpoint C --format onnx-int|c|torch-state-dict --out PATH</c>: writes the trained network (pix2pix: its generator)
 /// in a form other tools run. onnx-int: the integer-only ONNX graph of <see cref="OnnxIntExport"/>; c: that graph
-/// translated to one C99 header (<see cref="CExport"/>).
+/// translated to one C99 header (<see cref="CExport"/>); torch-state-dict: the model's state dict for PyTorch (<see cref="TorchStateDict"/>).
 /// </summary>
 public static class ExportCommand
 {
     public static Command Create()
     {
         var checkpoint = CheckpointOption.Create();
-        var format = new Option<string>("--format") { Description = "onnx-int: an integer-only ONNX graph (int8 in, int32 out); c: a C99 header with the weights and an integer-only qsparse_run", Required = true };
-        format.AcceptOnlyFromAmong("onnx-int", "c");
+        var format = new Option<string>("--format") { Description = "onnx-int: an integer-only ONNX graph (int8 in, int32 out); c: a C99 header with the weights and an integer-only qsparse_run; torch-state-dict: the model's state dict alone, for PyTorch's strict load_state_dict (docs/pytorch.md)", Required = true };
+        format.AcceptOnlyFromAmong("onnx-int", "c", "torch-state-dict");
         var output = new Option<string>("--out") { Description = "the file to write", Required = true };
         var data = DataOptions.Folder();
         var dataset = DataOptions.Dataset();
@@ -29,6 +29,8 @@ public static class ExportCommand
             var outPath = parse.GetValue(output)!;
             if (outPath.Length == 0)
                 throw new ArgumentException("--out is empty: name the file to write");
+            if (parse.GetValue(format) == "torch-state-dict")
+                return TorchStateDict.Export(CheckpointFile.Read(parse.GetValue(checkpoint)!), outPath);
             using var dev = Device.Open(parse.GetValue(device));
             var path = parse.GetValue(checkpoint)!;
             var file = CheckpointFile.Read(path);

@@ -14,17 +14,21 @@ static class InspectCommand
     public static Command Create()
     {
         var checkpoint = CheckpointOption.Create();
+        var hints = new NetworkHintOptions();
         var command = new Command("inspect", "list a checkpoint's state dict, quantizer decimals and mask sparsities") { checkpoint };
+        foreach (var option in hints.All)
+            command.Options.Add(option);
         command.SetAction(parse =>
         {
             var path = parse.GetValue(checkpoint)!;
-            var file = CheckpointFile.Read(path);
+            var file = CheckpointFile.Read(path, hints.Read(parse));
             var config = file.Config;
             var entries = file.Entries;
             var model = entries.Where(kv => !kv.Key.StartsWith(Checkpoint.OptimizerPrefix, StringComparison.Ordinal)
                                             && !kv.Key.StartsWith(Checkpoint.ExtraPrefix, StringComparison.Ordinal)).ToList();
             Console.WriteLine($"{path}: model {TrainOptions.Spell(config.Model)} ({TrainOptions.Spell(config.Task)}{(config.Scale > 1 ? $" x{config.Scale}" : "")}), "
-                              + $"mode {TrainOptions.Spell(config.Mode)}, E = {config.StepsPerEpoch}");
+                              + $"mode {TrainOptions.Spell(config.Mode)}, {(NetworkInference.Recorded(entries) ? $"E = {config.StepsPerEpoch}"
+                                  : $"prune {TrainOptions.Spell(config.Prune)}{(config.FuseBn ? ", BatchNorm folded" : "")} (no extra.config.* entries: inferred from the keys)")}");
             foreach (var (name, t) in model)
                 Console.WriteLine($"{name,-40} {t.DType.TorchName(),-8} [{string.Join(", ", t.Shape)}]");
             foreach (var layer in QsparseLayerState.FromStateDict(model))

@@ -19,31 +19,37 @@ public static class VerifyIntCommand
         var data = DataOptions.Folder();
         var dataset = DataOptions.Dataset();
         var device = DeviceOption.Create();
+        var hints = new NetworkHintOptions();
         var command = new Command("verify-int", "replay a quantized checkpoint in integer arithmetic and compare it with the float pipeline layer by layer")
         {
             checkpoint, images, data, dataset, device,
         };
+        foreach (var option in hints.All)
+            command.Options.Add(option);
         command.SetAction(parse =>
         {
             int count = parse.GetValue(images);
             if (count < 1)
                 throw new ArgumentException("--images must be at least 1");
             using var dev = Device.Open(parse.GetValue(device));
-            var path = parse.GetValue(checkpoint)!;
-            var options = TrainOptions.ForCheckpoint(CheckpointFile.Read(path).Config) with { EvalBatchSize = count };
+            var file = CheckpointFile.Read(parse.GetValue(checkpoint)!, hints.Read(parse));
+            var options = TrainOptions.ForCheckpoint(file.Config) with { EvalBatchSize = count };
             var test = TaskDataSource.Load(dev, options, parse.GetValue(data)!, parse.GetValue(dataset)!);
             var (input, target) = test.TestBatches(count).First();
             using (input)
             using (target)
-                return Run(dev, path, input);
+                return Run(dev, file, input);
         });
         return command;
     }
 
     /// <summary>Replays the network of the checkpoint at <paramref name="path"/> on <paramref name="inputs"/> [N, ...], prints the table; 0 when every checked difference is 0, else 1.</summary>
-    public static int Run(Device device, string path, Tensor inputs)
+    public static int Run(Device device, string path, Tensor inputs) => Run(device, CheckpointFile.Read(path), inputs);
+
+    /// <summary><see cref="Run(Device, string, Tensor)"/> for a checkpoint already read.</summary>
+    public static int Run(Device device, CheckpointFile checkpoint, Tensor inputs)
     {
-        var checkpoint = CheckpointFile.Read(path);
+        var path = checkpoint.Path;
         var (net, config) = TrainedModel.Load(device, checkpoint);
         if (!config.Quantizes)
             throw new InvalidOperationException($"{path}: a network trained without quantization has nothing to replay in integers");

@@ -12,11 +12,23 @@ public static class CheckpointExtras
     public static KeyValuePair<string, HostTensor> Int64(string name, long value) =>
         KeyValuePair.Create(name, new HostTensor(DType.Int64, [], BitConverter.GetBytes(value)));
 
-    /// <summary>The int64 scalar <paramref name="name"/>; absent or of another type, an error naming the checkpoint and the key.</summary>
-    public static long ReadInt64(IReadOnlyDictionary<string, HostTensor> extras, string name, string path) =>
-        extras.TryGetValue(name, out var t) && t.DType == DType.Int64 && t.Numel == 1
-            ? t.AsLongs()[0]
-            : throw new InvalidDataException($"{path}: no int64 entry '{Checkpoint.ExtraPrefix}{name}' (not a qsparse train checkpoint?)");
+    /// <summary>
+    /// The integer scalar <paramref name="name"/>, int64 as written here or int32 (<c>torch.int</c>, as a PyTorch user may write
+    /// it); absent, or of another type or shape, an error naming the checkpoint, the key and what it holds.
+    /// </summary>
+    public static long ReadInt64(IReadOnlyDictionary<string, HostTensor> extras, string name, string path)
+    {
+        string key = Checkpoint.ExtraPrefix + name;
+        if (!extras.TryGetValue(name, out var t))
+            throw new InvalidDataException($"{path}: no entry '{key}' (not a qsparse train checkpoint?)");
+        return t switch
+        {
+            { DType: DType.Int64, Numel: 1 } => t.AsLongs()[0],
+            { DType: DType.Int32, Numel: 1 } => t.AsInts()[0],
+            _ => throw new InvalidDataException(
+                $"{path}: '{key}' is {t.DType.TorchName()} [{string.Join(", ", t.Shape)}], not an integer scalar (int64 or int32)"),
+        };
+    }
 
     /// <summary>The windows of every QSPARSE layer of <paramref name="model"/>, one entry per collected tensor.</summary>
     public static IEnumerable<KeyValuePair<string, HostTensor>> Windows(Module model) =>
