@@ -7,9 +7,9 @@ namespace QSparse.Host.Export;
 /// (what <c>verify-int --onnx</c> and <c>export --format onnx-qdq</c> print):
 /// <list type="bullet">
 /// <item>onnx-int: its int32 output against the float pipeline's output times 2^d_out; exact means max difference 0.</item>
-/// <item>onnx-qdq: its float32 output against the float pipeline (the disagreement QuantizeLinear's rounding makes,
-/// reported) and against the float pipeline with its activation quantizers rounding to nearest even (the stated
-/// difference: within it means max difference 0 there).</item>
+/// <item>onnx-qdq: its float32 output against the float pipeline (the disagreement the QDQ form's rounding makes,
+/// reported) and against the float pipeline rounded as the graph rounds (activations by QuantizeLinear, biases to
+/// the product's scale, both to nearest even): the stated difference; within it means max difference 0 there.</item>
 /// </list>
 /// </summary>
 public static class OnnxRuntimeCheck
@@ -49,15 +49,15 @@ public static class OnnxRuntimeCheck
 
     /// <summary>
     /// The onnx-qdq file's output against the float pipeline of <paramref name="net"/> as trained (truncating), and
-    /// against it with the export's activation quantizers rounding to nearest even.
+    /// against it rounded as the export <paramref name="expected"/> rounds.
     /// </summary>
     public static (OnnxAgreement Truncating, OnnxAgreement Nearest) Qdq(string file, Module net, OnnxQdqModel expected, Tensor images)
     {
         var actual = OnnxRuntimeRun.Run<float, float>(file, images.ToArray<float>(), images.Shape).Select(v => (double)v).ToArray();
         int[] shape = [images.Shape[0], .. expected.OutputShape.Skip(1)];
-        OnnxAgreement Against(IEnumerable<string>? nearest) =>
-            OnnxAgreement.Of(file, actual, FloatPipeline.Outputs(net, images, expected.OutputPath, nearest).Select(v => (double)v).ToArray(), shape);
-        return (Against(null), Against(expected.Quantizers));
+        OnnxAgreement Against(OnnxQdqModel? roundedAs) =>
+            OnnxAgreement.Of(file, actual, FloatPipeline.Outputs(net, images, expected.OutputPath, roundedAs).Select(v => (double)v).ToArray(), shape);
+        return (Against(null), Against(expected));
     }
 
     /// <summary>Prints the onnx-qdq comparison; true when it is within the stated difference (exact against the round-to-nearest pipeline).</summary>
@@ -65,10 +65,10 @@ public static class OnnxRuntimeCheck
     {
         Console.WriteLine($"{file}: ONNX Runtime on {check.Truncating.Images} test images, {check.Truncating.Elements} outputs");
         Console.WriteLine($"  against the float pipeline (truncating quantizers): {check.Truncating}");
-        Console.WriteLine($"  against the float pipeline with round-to-nearest-even activation quantizers: {check.Nearest}");
+        Console.WriteLine($"  against the float pipeline rounded as QDQ rounds (to nearest even): {check.Nearest}");
         bool within = check.Nearest.MaxDiff == 0;
         Console.WriteLine(within
-            ? "onnx-qdq export is within its stated rounding difference (QuantizeLinear rounds to nearest even; QSPARSE truncates)"
+            ? "onnx-qdq export is within its stated rounding difference (QDQ rounds to nearest even; QSPARSE truncates)"
             : "error: the onnx-qdq export differs from the float pipeline beyond QuantizeLinear's rounding");
         return within;
     }
