@@ -69,7 +69,7 @@ public static class OnnxRuntimeCheck
         bool within = check.Nearest.MaxDiff == 0;
         Console.WriteLine(within
             ? "onnx-qdq export is within its stated rounding difference (QDQ rounds to nearest even; QSPARSE truncates)"
-            : "error: the onnx-qdq export differs from the float pipeline beyond QuantizeLinear's rounding");
+            : "error: the onnx-qdq export differs from the float pipeline beyond the QDQ form's rounding");
         return within;
     }
 }
