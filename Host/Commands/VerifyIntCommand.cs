@@ -51,10 +51,7 @@ public static class VerifyIntCommand
     /// <summary>Replays the network of the checkpoint at <paramref name="path"/> on <paramref name="inputs"/> [N, ...], prints the table; 0 when every checked difference is 0, else 1.</summary>
     public static int Run(Device device, string path, Tensor inputs)
     {
-        var checkpoint = CheckpointFile.Read(path);
-        var (net, config) = TrainedModel.Load(device, checkpoint);
-        if (!config.Quantizes)
-            throw new InvalidOperationException($"{path}: a network trained without quantization has nothing to replay in integers");
+        var (checkpoint, net) = Quantized(device, path);
         bool folded = BatchNormFolding.Folded(ModelCatalog.FoldedPart(net));
         Console.WriteLine($"{path}: {inputs.Shape[0]} test images replayed in integer arithmetic{(folded ? "" : " (BatchNorm not folded: accumulations only)")}");
         return Report(IntegerReplay.Run(net, checkpoint.Entries, inputs));
@@ -69,10 +66,7 @@ public static class VerifyIntCommand
     {
         string format = OnnxRuntimeCheck.FormatOf(file, model);
         OnnxRuntimeLibrary.Require();
-        var checkpoint = CheckpointFile.Read(path);
-        var (net, config) = TrainedModel.Load(device, checkpoint);
-        if (!config.Quantizes)
-            throw new InvalidOperationException($"{path}: a network trained without quantization has no ONNX export to compare");
+        var (checkpoint, net) = Quantized(device, path);
         var example = inputs.Slice(0, 0, 1);
         if (format == "onnx-qdq")
             return OnnxRuntimeCheck.ReportQdq(file, OnnxRuntimeCheck.Qdq(file, net, OnnxQdqExport.Build(net, checkpoint.Entries, example), inputs)) ? 0 : 1;
@@ -82,6 +76,15 @@ public static class VerifyIntCommand
         bool exact = agreement.MaxDiff == 0;
         Console.WriteLine(exact ? "onnx-int export matches the float pipeline exactly" : "error: the onnx-int export differs from the float pipeline");
         return exact ? 0 : 1;
+    }
+
+    /// <summary>The checkpoint at <paramref name="path"/> and its network, refused in one line when it was trained without quantization.</summary>
+    static (CheckpointFile Checkpoint, Module Net) Quantized(Device device, string path)
+    {
+        var checkpoint = CheckpointFile.Read(path);
+        var (net, config) = TrainedModel.Load(device, checkpoint);
+        return config.Quantizes ? (checkpoint, net)
+            : throw new InvalidOperationException($"{path}: a network trained without quantization has nothing to replay in integers");
     }
 
     /// <summary>Prints one row per layer (with its notes) and the verdict; returns the exit code: 0 when every checked difference is 0, else 1.</summary>
