@@ -10,14 +10,15 @@ namespace QSparse.Host.Export;
 /// QuantizeLinear → DequantizeLinear pair of scale 2^-d (float32) and zero point 0 (int8), preceded by a Clip where its
 /// bits are fewer than 8; every Conv2d and Linear a float Conv / Gemm whose weight is an int8 initializer (QSPARSE's
 /// own integers: masked, truncated, clamped) through a DequantizeLinear (scales per axis for channel-wise decimals)
-/// and whose bias is float32, QSPARSE's quantized bias exactly; activation pruners a Mul by their mask; ReLU,
+/// and whose bias is int32 at the scale of input × weight (<see cref="Bias"/>); activation pruners a Mul by their mask; ReLU,
 /// ReLU6, Hardtanh, Tanh, Sigmoid, max and average pooling, flattening, residual adds in float. What runs is read
 /// from a <see cref="ModelTrace"/> of one forward, as <see cref="OnnxIntExport"/> reads it; nodes are named after
 /// module paths ("q1/QuantizeLinear", "conv1/Conv") and the metadata holds the same keys (<see cref="OnnxMetadata"/>).
 /// NOTE: QuantizeLinear rounds to nearest, ties to even; QSPARSE's quantizer truncates toward zero (unless it
 /// was given the round-to-nearest <see cref="LinearQuantizer"/>, which the command line never does): activations
 /// may differ by one step at every quantizer. The graph computes exactly the float pipeline with its activation
-/// quantizers rounding to nearest even (<see cref="OnnxQdqModel.Quantizers"/>; see <see cref="FloatPipeline"/>).
+/// quantizers rounding to nearest even and its biases rounded as stored (<see cref="OnnxQdqModel.Quantizers"/>,
+/// <see cref="OnnxQdqModel.Biases"/>; see <see cref="FloatPipeline"/>).
 /// </summary>
 public sealed class OnnxQdqExport
 {
@@ -66,8 +67,8 @@ public sealed class OnnxQdqExport
         metadata.Set("rounding", "QuantizeLinear rounds to nearest even; QSPARSE truncates toward zero");
         string before = head is var (_, h) ? $"values before {h}" : "output";
         var model = metadata.Model(graph.Proto,
-            "QSPARSE network in QuantizeLinear/DequantizeLinear form: scales 2^-d, zero point 0, int8 weights (QSPARSE's own integers), " +
-            $"float32 bias; output float32 = the float pipeline's {before}. NOTE: QuantizeLinear rounds to nearest, ties to even, " +
+            "QSPARSE network in QuantizeLinear/DequantizeLinear form: scales 2^-d, zero point 0, int8 weights (QSPARSE's own integers); " +
+            $"output float32 = the float pipeline's {before}. NOTE: QuantizeLinear rounds to nearest, ties to even, " +
             "where QSPARSE's quantizer truncates toward zero (unless trained with its round-to-nearest quantizer): an activation may " +
             "differ by one step (2^-d) at every quantizer, and the output accordingly. A bias after a quantized input is int32 at the " +
             "scale of input × weight (the QDQ convention), rounded to nearest even where QSPARSE's has more decimals. With both " +
@@ -124,7 +125,7 @@ public sealed class OnnxQdqExport
             case DropoutModule or Identity or Sequential:
                 return x;
             case LogSoftmax or Softmax or Tanh or Sigmoid when ReferenceEquals(call, trace.OutputFrom):
-                return Head(call, call.Source!);
+                return Head(call, call.Source);
             case Tanh:
                 return Unary("Tanh") with { Decimal = null };
             case Sigmoid:
@@ -146,16 +147,17 @@ public sealed class OnnxQdqExport
             "Reshape" => new FloatValue(graph.Reshape(path, inputs[0].Name, op.OutputShape), op.OutputShape, inputs[0].Decimal),
             "Relu" or "Tanh" or "Sigmoid" when !ReferenceEquals(op, trace.OutputFrom) =>
                 new FloatValue(graph.Node(op.Name, path, [inputs[0].Name]), op.OutputShape, op.Name == "Relu" ? inputs[0].Decimal : null),
-            "LogSoftmax" or "Softmax" or "Tanh" or "Sigmoid" when ReferenceEquals(op, trace.OutputFrom) => Head(op, op.Inputs[0]!),
+            "LogSoftmax" or "Softmax" or "Tanh" or "Sigmoid" when ReferenceEquals(op, trace.OutputFrom) => Head(op, op.Inputs[0]),
             _ => throw new InvalidOperationException($"{Cannot} {op.Describe()} (no QDQ form exported)"),
         };
     }
 
     /// <summary>The model's float head (log-softmax on the logits): not exported; the graph ends at its input.</summary>
-    FloatValue Head(TraceStep step, TraceStep before)
+    FloatValue Head(TraceStep step, TraceStep? before)
     {
-        head = (before, step.Describe());
-        return values[before];
+        var value = In(before, step);
+        head = (before!, step.Describe());
+        return value;
     }
 
     /// <summary>
