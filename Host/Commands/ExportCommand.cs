@@ -5,17 +5,18 @@ using QSparse.Host.Training;
 namespace QSparse.Host.Commands;
 
 /// <summary>
-/// <c>qsparse export --checkpoint C --format onnx-int|c|torch-state-dict --out PATH</c>: writes the trained network (pix2pix: its generator)
-/// in a form other tools run. onnx-int: the integer-only ONNX graph of <see cref="OnnxIntExport"/>; c: that graph
-/// translated to one C99 header (<see cref="CExport"/>); torch-state-dict: the model's state dict for PyTorch (<see cref="TorchStateDict"/>).
+/// <c>qsparse export --checkpoint C --format onnx-int|onnx-qdq|c|torch-state-dict --out PATH</c>: writes the trained network
+/// (pix2pix: its generator) in a form other tools run. onnx-int: the integer-only ONNX graph of <see cref="OnnxIntExport"/>;
+/// c: that graph translated to one C99 header (<see cref="CExport"/>); onnx-qdq: <see cref="ExportQdq"/>; torch-state-dict:
+/// the model's state dict for PyTorch (<see cref="TorchStateDict"/>).
 /// </summary>
 public static class ExportCommand
 {
     public static Command Create()
     {
         var checkpoint = CheckpointOption.Create();
-        var format = new Option<string>("--format") { Description = "onnx-int: an integer-only ONNX graph (int8 in, int32 out); c: a C99 header with the weights and an integer-only qsparse_run; torch-state-dict: the model's state dict alone, for PyTorch's strict load_state_dict (docs/pytorch.md)", Required = true };
-        format.AcceptOnlyFromAmong("onnx-int", "c", "torch-state-dict");
+        var format = new Option<string>("--format") { Description = "onnx-int: an integer-only ONNX graph (int8 in, int32 out); onnx-qdq: QuantizeLinear/DequantizeLinear around float ops, measured in ONNX Runtime; c: a C99 header with the weights and an integer-only qsparse_run; torch-state-dict: the model's state dict alone, for PyTorch's strict load_state_dict (docs/pytorch.md)", Required = true };
+        format.AcceptOnlyFromAmong("onnx-int", "onnx-qdq", "c", "torch-state-dict");
         var output = new Option<string>("--out") { Description = "the file to write", Required = true };
         var data = DataOptions.Folder();
         var dataset = DataOptions.Dataset();
@@ -36,6 +37,8 @@ public static class ExportCommand
             var file = CheckpointFile.Read(path);
             var options = TrainOptions.ForCheckpoint(file.Config) with { EvalBatchSize = 1 };
             var test = TaskDataSource.Load(dev, options, parse.GetValue(data)!, parse.GetValue(dataset)!);
+            if (parse.GetValue(format) == "onnx-qdq")
+                return ExportQdq.Run(dev, file, path, test, outPath);
             var (input, target) = test.TestBatches(1).First();
             using (input)
             using (target)

@@ -50,12 +50,23 @@ sealed class OnnxGraph
     }
 
     /// <summary>A scalar float32 constant (an exact power of two where the graph uses one).</summary>
-    public string FloatScalar(string name, float value)
+    public string FloatScalar(string name, float value) => Floats(name, [], [value]);
+
+    /// <summary>A float32 initializer of shape <paramref name="dims"/> holding <paramref name="values"/>; returns its name.</summary>
+    public string Floats(string name, long[] dims, IEnumerable<float> values)
     {
         var tensor = new TensorProto { Name = Unique(name), DataType = (int)DataType.Float };
-        tensor.FloatData.Add(value);
+        tensor.Dims.AddRange(dims);
+        tensor.FloatData.AddRange(values);
         Proto.Initializer.Add(tensor);
         return tensor.Name;
+    }
+
+    /// <summary>A Reshape node "<paramref name="path"/>/Reshape" of <paramref name="input"/> to <paramref name="shape"/> (its batch dimension -1).</summary>
+    public string Reshape(string path, string input, int[] shape)
+    {
+        string dims = Constant($"{path}/shape", DataType.Int64, [shape.Length], [-1, .. shape.Skip(1).Select(d => (long)d)]);
+        return Node("Reshape", $"{path}/Reshape", [input, dims]);
     }
 
     /// <summary>A scalar int32 constant.</summary>

@@ -31,7 +31,7 @@ public sealed class OnnxIntExport
     readonly IReadOnlyDictionary<string, HostTensor> state;
     readonly OnnxGraph graph = new();
     readonly Dictionary<TraceStep, ExportValue> values = new(ReferenceEqualityComparer.Instance);
-    readonly Dictionary<string, string> metadata = [];
+    readonly OnnxMetadata metadata = new();
     (int Decimal, int Bits)? input;
 
     OnnxIntExport(ModelTrace trace, IReadOnlyDictionary<string, HostTensor> state)
@@ -62,22 +62,14 @@ public sealed class OnnxIntExport
             $"{Cannot} the network: its input is not quantized (train with --mode quantize or quantize+prune)");
         string name = graph.Node("Cast", "output", [output.Name], OnnxGraph.Int("to", (long)DataType.Int32));
         graph.Proto.Output.Add(OnnxGraph.Value(name, DataType.Int32, output.Shape));
-        metadata["qsparse.input_decimal"] = $"{inputDecimal}";
-        metadata["qsparse.input_bits"] = $"{inputBits}";
-        metadata["qsparse.output_decimal"] = $"{output.Decimal}";
+        metadata.Set("input_decimal", $"{inputDecimal}");
+        metadata.Set("input_bits", $"{inputBits}");
+        metadata.Set("output_decimal", $"{output.Decimal}");
         if (head != null)
-            metadata["qsparse.float_head"] = head;
-        var model = new ModelProto
-        {
-            IrVersion = 8,
-            ProducerName = "qsparse",
-            Graph = graph.Proto,
-            DocString = $"QSPARSE network in integers: input int8 = trunc(x·2^{inputDecimal}) clamped to {inputBits} bits; " +
-                        $"output int32 = the float pipeline's {(head == null ? "output" : $"values before {head}")} · 2^{output.Decimal}, exactly.",
-        };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
-        foreach (var (key, value) in metadata)
-            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+            metadata.Set("float_head", head);
+        var model = metadata.Model(graph.Proto,
+            $"QSPARSE network in integers: input int8 = trunc(x·2^{inputDecimal}) clamped to {inputBits} bits; " +
+            $"output int32 = the float pipeline's {(head == null ? "output" : $"values before {head}")} · 2^{output.Decimal}, exactly.");
         return new OnnxIntModel(model, inputDecimal, inputBits, output.Decimal, output.Shape, (outputStep as ModuleCall)?.Path);
     }
 
@@ -171,8 +163,7 @@ public sealed class OnnxIntExport
         }
         long lo = -(1L << (bits - 1)), hi = (1L << (bits - 1)) - 1;
         name = graph.Node("Clip", $"{call.Path}/Clip", [name, graph.Scalar($"{call.Path}/min", lo), graph.Scalar($"{call.Path}/max", hi)]);
-        metadata[$"qsparse.{call.Path}.decimal"] = $"{dq}";
-        metadata[$"qsparse.{call.Path}.bits"] = $"{bits}";
+        metadata.Quantizer(call.Path, dq, bits);
         var clipped = new IntTensor(name, DataType.Int32, dq, x.Shape, -lo);
         return bits <= 8 ? Cast(call.Path, clipped, DataType.Int8) : clipped;
     }
@@ -185,13 +176,13 @@ public sealed class OnnxIntExport
         var t = ToInt32(call.Path, x);
         string name = graph.Node("Mul", $"{call.Path}/Mul", [t.Name, graph.Constant($"{call.Path}/mask", DataType.Int32,
             [1, .. dims.Select(d => (long)d)], mask.Select(m => m ? 1L : 0L).ToArray())]);
-        metadata[$"qsparse.{call.Path}.sparsity"] = $"{mask.Count(m => !m) / (double)mask.Length:0.####}";
+        metadata.Pruner(call.Path, mask);
         var pruned = t with { Name = name };
         return x.Type == DataType.Int8 ? Cast(call.Path, pruned, DataType.Int8) : pruned;
     }
 
     /// <summary>The trailing dimensions of <paramref name="shape"/> whose sizes multiply to the mask's length (the replay broadcasts it over the rest).</summary>
-    static int[] MaskDims(ModuleCall call, int[] shape, int length)
+    internal static int[] MaskDims(ModuleCall call, int[] shape, int length, string cannot = Cannot)
     {
         for (int k = shape.Length - 1, product = 1; k >= 1; k--)
         {
@@ -199,7 +190,7 @@ public sealed class OnnxIntExport
             if (product == length)
                 return [.. Enumerable.Repeat(1, k - 1), .. shape[k..]];
         }
-        throw new InvalidOperationException($"{Cannot} {call.Describe()}: its mask of {length} entries does not cover trailing dimensions of {Format(shape)}");
+        throw new InvalidOperationException($"{cannot} {call.Describe()}: its mask of {length} entries does not cover trailing dimensions of {Format(shape)}");
     }
 
     /// <summary>
@@ -243,9 +234,7 @@ public sealed class OnnxIntExport
         if (layer.Bias is { } bias)
             acc = graph.Node("Add", $"{path}/bias", [acc!, graph.Constant($"{path}/bias_aligned", DataType.Int32, channelDims,
                 bias.Select((b, o) => b << biasShift[o]).ToArray())]);
-        metadata[$"qsparse.{path}.weight_decimals"] = string.Join(",", layer.WeightDecimals);
-        metadata[$"qsparse.{path}.weight_bits"] = $"{layer.WeightBits}";
-        metadata[$"qsparse.{path}.weight_sparsity"] = $"{layer.Weight.Count(w => w == 0) / (double)layer.Weight.Length:0.####}";
+        metadata.Layer(path, layer);
         return new IntTensor(acc!, DataType.Int32, finest, call.OutputShape, bounds.Max());
     }
 
@@ -275,10 +264,7 @@ public sealed class OnnxIntExport
         if (call.Module is Conv2d c)
         {
             string w = graph.Constant($"{path}/weight{suffix}", DataType.Int8, weightShape.Select(d => (long)d).ToArray(), weights);
-            return graph.Node("ConvInteger", $"{path}/ConvInteger{suffix}", [x.Name, w],
-                OnnxGraph.Ints("strides", c.Stride.H, c.Stride.W), OnnxGraph.Ints("dilations", c.Dilation.H, c.Dilation.W),
-                OnnxGraph.Ints("pads", c.Padding.H, c.Padding.W, c.Padding.H, c.Padding.W), OnnxGraph.Int("group", c.Groups),
-                OnnxGraph.Ints("kernel_shape", weightShape[2], weightShape[3]));
+            return graph.Node("ConvInteger", $"{path}/ConvInteger{suffix}", [x.Name, w], ConvAttributes(c, weightShape));
         }
         int outFeatures = weightShape[0], inFeatures = weightShape[1];
         var transposed = new long[weights.Length];
@@ -289,15 +275,26 @@ public sealed class OnnxIntExport
         return graph.Node("MatMulInteger", $"{path}/MatMulInteger{suffix}", [x.Name, wt]);
     }
 
+    /// <summary>The attributes of an ONNX Conv (or ConvInteger) doing what <paramref name="c"/> does with a weight of <paramref name="weightShape"/>.</summary>
+    internal static AttributeProto[] ConvAttributes(Conv2d c, int[] weightShape) =>
+    [
+        OnnxGraph.Ints("strides", c.Stride.H, c.Stride.W), OnnxGraph.Ints("dilations", c.Dilation.H, c.Dilation.W),
+        OnnxGraph.Ints("pads", c.Padding.H, c.Padding.W, c.Padding.H, c.Padding.W), OnnxGraph.Int("group", c.Groups),
+        OnnxGraph.Ints("kernel_shape", weightShape[2], weightShape[3]),
+    ];
+
+    /// <summary>The attributes of an ONNX MaxPool doing what <paramref name="pool"/> (without ceil_mode) does.</summary>
+    internal static AttributeProto[] MaxPoolAttributes(MaxPool2d pool) =>
+    [
+        OnnxGraph.Ints("kernel_shape", pool.KernelSize.H, pool.KernelSize.W), OnnxGraph.Ints("strides", pool.Stride.H, pool.Stride.W),
+        OnnxGraph.Ints("pads", pool.Padding.H, pool.Padding.W, pool.Padding.H, pool.Padding.W),
+        OnnxGraph.Ints("dilations", pool.Dilation.H, pool.Dilation.W),
+    ];
+
     /// <summary>Max-pooling: on int8 directly; on int32 exactly in float32 (the values' bound below 2^24).</summary>
     IntTensor MaxPool(ModuleCall call, IntTensor x, MaxPool2d pool)
     {
-        var attributes = new[]
-        {
-            OnnxGraph.Ints("kernel_shape", pool.KernelSize.H, pool.KernelSize.W), OnnxGraph.Ints("strides", pool.Stride.H, pool.Stride.W),
-            OnnxGraph.Ints("pads", pool.Padding.H, pool.Padding.W, pool.Padding.H, pool.Padding.W),
-            OnnxGraph.Ints("dilations", pool.Dilation.H, pool.Dilation.W),
-        };
+        var attributes = MaxPoolAttributes(pool);
         if (x.Type == DataType.Int8)
             return x with { Name = graph.Node("MaxPool", $"{call.Path}/MaxPool", [x.Name], attributes), Shape = call.OutputShape };
         if (x.Bound >= 1 << 24)
@@ -385,11 +382,7 @@ public sealed class OnnxIntExport
         return new IntTensor(graph.Node(op.Name, path, [left.Name, right.Name]), DataType.Int32, finer, a.Shape, bound);
     }
 
-    IntTensor Reshape(string path, IntTensor x, int[] shape)
-    {
-        string dims = graph.Constant($"{path}/shape", DataType.Int64, [shape.Length], [-1, .. shape.Skip(1).Select(d => (long)d)]);
-        return x with { Name = graph.Node("Reshape", $"{path}/Reshape", [x.Name, dims]), Shape = shape };
-    }
+    IntTensor Reshape(string path, IntTensor x, int[] shape) => x with { Name = graph.Reshape(path, x.Name, shape), Shape = shape };
 
     IntTensor ToInt32(string path, IntTensor x) => x.Type == DataType.Int32 ? x : Cast(path, x, DataType.Int32);
 

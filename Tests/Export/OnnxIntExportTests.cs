@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using QSparse.Host.Export;
@@ -24,12 +23,13 @@ public class OnnxIntExportTests
 
     /// <summary>ONNX Runtime's native library must be beside the tests; a publish for the GPU machine leaves it out (the project file says why).</summary>
     [OneTimeSetUp]
-    public void NeedOnnxRuntime()
+    public void NeedOnnxRuntime() => NeedOnnxRuntimeLibrary();
+
+    /// <summary>Skips, saying why, where ONNX Runtime's native library is not in this build (<see cref="OnnxRuntimeLibrary"/>).</summary>
+    internal static void NeedOnnxRuntimeLibrary()
     {
-        string library = OperatingSystem.IsWindows() ? "onnxruntime.dll" : OperatingSystem.IsMacOS() ? "libonnxruntime.dylib" : "libonnxruntime.so";
-        string[] places = [AppContext.BaseDirectory, Path.Combine(AppContext.BaseDirectory, "runtimes", RuntimeInformation.RuntimeIdentifier, "native")];
-        if (!places.Any(p => File.Exists(Path.Combine(p, library))))
-            Assert.Ignore($"ONNX Runtime's {library} is not in this build (a publish for the GPU machine leaves it out)");
+        if (OnnxRuntimeLibrary.Missing is { } why)
+            Assert.Ignore(why);
     }
 
     [Test]
@@ -63,24 +63,13 @@ public class OnnxIntExportTests
 
     /// <summary>
     /// What the export must compute on <paramref name="images"/>: the float pipeline's output (at the module the export
-    /// ends at) times 2^d_out, checked to be integers. NOTE: traced 32 images at a time, each trace's tensors freed
-    /// before the next: a trace keeps every step's output, gigabytes for MobileNetV2 on 256 images.
+    /// ends at, <see cref="FloatPipeline"/>) times 2^d_out, checked to be integers.
     /// </summary>
     internal static double[] FloatReference(Module net, Tensor images, OnnxIntModel onnx)
     {
-        net.Eval();
-        var expected = new List<double>();
-        for (int start = 0; start < images.Shape[0]; start += 32)
-        {
-            using var chunk = new TensorScope();
-            ModelTrace trace;
-            using (Autograd.NoGrad())
-                trace = ModelTrace.Record(net, images.Slice(0, start, Math.Min(start + 32, images.Shape[0])), keepOutputs: true);
-            var reference = (onnx.OutputPath == null ? trace.OutputFrom! : trace.Calls.Single(c => c.Path == onnx.OutputPath)).Output!.AsFloats();
-            expected.AddRange(reference.Select(v => Math.ScaleB((double)v, onnx.OutputDecimal)));
-        }
+        var expected = FloatPipeline.Outputs(net, images, onnx.OutputPath).Select(v => Math.ScaleB((double)v, onnx.OutputDecimal)).ToArray();
         Assert.That(expected, Has.All.Matches<double>(v => v == Math.Floor(v)), "the float pipeline's outputs are integers at the output decimal");
-        return [.. expected];
+        return expected;
     }
 
     /// <summary>Exports the checkpoint's network, runs the file in ONNX Runtime on <paramref name="images"/> and checks it against the float pipeline.</summary>
