@@ -1,5 +1,6 @@
 using System.CommandLine;
 using QSparse.Host.Export;
+using QSparse.Host.Reporting;
 using QSparse.Host.Training;
 
 namespace QSparse.Host.Commands;
@@ -20,9 +21,10 @@ public static class ExportCommand
         var data = DataOptions.Folder();
         var dataset = DataOptions.Dataset();
         var device = DeviceOption.Create();
+        var thin = new Option<bool>("--thin") { Description = "remove the channels that are zero for every input (structured pruning) and print the sizes and MACs before and after" };
         var command = new Command("export", "write a quantized checkpoint in a form integer engines and other runtimes run")
         {
-            checkpoint, format, output, data, dataset, device,
+            checkpoint, format, output, data, dataset, device, thin,
         };
         command.SetAction(parse =>
         {
@@ -37,18 +39,28 @@ public static class ExportCommand
             var (input, target) = test.TestBatches(1).First();
             using (input)
             using (target)
-                return Run(dev, file, path, input, outPath, parse.GetValue(format)!);
+                return Run(dev, file, path, input, outPath, parse.GetValue(format)!, parse.GetValue(thin));
         });
         return command;
     }
 
-    /// <summary>Exports the network of <paramref name="file"/> (traced on <paramref name="example"/>) to <paramref name="outPath"/> as <paramref name="format"/> and prints what it wrote.</summary>
-    public static int Run(Device device, CheckpointFile file, string path, Tensor example, string outPath, string format = "onnx-int")
+    /// <summary>
+    /// Exports the network of <paramref name="file"/> (traced on <paramref name="example"/>) to <paramref name="outPath"/> as
+    /// <paramref name="format"/>, <paramref name="thin"/>ned first (<see cref="Thinning"/>), and prints what it wrote.
+    /// </summary>
+    public static int Run(Device device, CheckpointFile file, string path, Tensor example, string outPath, string format = "onnx-int", bool thin = false)
     {
         var (net, config) = TrainedModel.Load(device, file);
         if (!config.Quantizes)
             throw new InvalidOperationException($"{path}: a network trained without quantization has no integer form to export");
         var model = OnnxIntExport.Build(net, file.Entries, example);
+        if (thin)
+        {
+            var thinned = Thinning.Thin(model);
+            model = thinned.Model;
+            foreach (var line in ThinningTable.Lines(thinned.Report))
+                Console.WriteLine(line);
+        }
         var graph = model.Model.Graph;
         if (format == "c")
         {
