@@ -64,6 +64,7 @@ public sealed class Thinning
     readonly List<ChannelCut> cuts = [];
     readonly List<ChannelCut> reshapes = [];
     readonly List<string> notes = [];
+    readonly HashSet<string> floats = [];
 
     Thinning(ModelProto model)
     {
@@ -128,7 +129,7 @@ public sealed class Thinning
         bool conv = node.OpType == "ConvInteger";
         var dims = shapes[w.Name];
         int outs = conv ? dims[0] : dims[1], groups = conv ? (int)CTranslation.Attribute(node, "group", 1) : 1;
-        if (groups != 1 || (conv && input.Block != 1))
+        if (groups != 1)
         {
             Opaque(node, $"a grouped convolution ({groups} groups)");
             return;
@@ -141,18 +142,17 @@ public sealed class Thinning
 
         // An output channel is zero when every input channel its weights touch is zero.
         var weights = CTranslation.Longs(w);
-        var zero = bounds[x];
-        var result = bounds[y];
+        var (inputBounds, result) = (bounds[x], bounds[y]);
         int perOut = conv ? weights.Length / outs : 0, inner = conv ? dims[2] * dims[3] : 0;
         for (int o = 0; o < outs; o++)
         {
             bool isZero = true;
             if (conv)
                 for (int i = 0; i < perOut && isZero; i++)
-                    isZero = weights[o * perOut + i] == 0 || zero[i / inner].IsZero;
+                    isZero = weights[o * perOut + i] == 0 || inputBounds[i / inner].IsZero;
             else
                 for (int k = 0; k < dims[0] && isZero; k++)
-                    isZero = weights[k * outs + o] == 0 || zero[k / input.Block].IsZero;
+                    isZero = weights[k * outs + o] == 0 || inputBounds[k / input.Block].IsZero;
             result[o] = isZero ? Bounds.Zero : Bounds.Unknown;
         }
     }
@@ -221,8 +221,11 @@ public sealed class Thinning
             }
         }
         Add(y, first, Bounds.Unknown);
-        long count = node.OpType == "ReduceSum" ? shapes[tensors[0]].Aggregate(1L, (a, b) => a * b) / shapes[y].Aggregate(1L, (a, b) => a * b) : 1;
         var to = (DataType)CTranslation.Attribute(node, "to", 0);
+        if (to == DataType.Float || (node.OpType != "Cast" && floats.Contains(tensors[0])))
+            floats.Add(y);
+        bool padded = CTranslation.Attribute(node, "count_include_pad", 0) != 0;
+        long count = node.OpType == "ReduceSum" ? shapes[tensors[0]].Aggregate(1L, (a, b) => a * b) / shapes[y].Aggregate(1L, (a, b) => a * b) : 1;
         for (int u = 0; u < units; u++)
         {
             var x = operands[0][u];
@@ -231,10 +234,12 @@ public sealed class Thinning
                 "Add" => x + operands[1][u],
                 "Sub" => x - operands[1][u],
                 "Mul" => x * operands[1][u],
-                "Div" => x / operands[1][u],
+                // NOTE: a float Div does not truncate: its bounds are not the integer quotient's (the export divides int32 only).
+                "Div" => floats.Contains(y) ? Bounds.Unknown : x / operands[1][u],
                 "Clip" => x.Clip(operands[1][u], operands[2][u]),
                 "Relu" => x.Relu(),
                 "Cast" when to == DataType.Int8 => x.Within(sbyte.MinValue, sbyte.MaxValue) ? x : Bounds.Unknown,
+                "AveragePool" when padded => x.Union(Bounds.Zero),
                 "Cast" or "MaxPool" or "AveragePool" => x,
                 "ReduceSum" => x * new Bounds(count, count),
                 _ => Bounds.Unknown,

@@ -45,20 +45,8 @@ public class ThinningTests
 
         var (net, _) = TrainedModel.Load(Cpu, file);
         var images = TrainedSeed.Batch(Cpu, test, Images);
-        var onnx = OnnxIntExport.Build(net, file.Entries, images.Slice(0, 0, 1));
-        var thinned = Thinning.Thin(onnx);
-        string full = Path.ChangeExtension(checkpoint, ".onnx"), thin = Path.ChangeExtension(checkpoint, ".thin.onnx");
-        onnx.Save(full);
-        thinned.Model.Save(thin);
-
-        var expected = OnnxIntExportTests.FloatReference(net, images, onnx);
-        var (before, after) = (Run(full, onnx, images), Run(thin, thinned.Model, images));
-        TestContext.Out.WriteLine($"{after.Length} outputs ({Images} images): max difference {after.Select((v, i) => Math.Abs(v - before[i])).Max()} to the unthinned export, " +
-                                  $"{after.Select((v, i) => Math.Abs(v - expected[i])).Max()} to the float pipeline; {new FileInfo(full).Length} → {new FileInfo(thin).Length} bytes");
-        Assert.That(after, Is.EqualTo(before));
-        Assert.That(after.Select(v => (double)v), Is.EqualTo(expected));
-        Assert.That(after.Distinct().Count(), Is.GreaterThan(Images), "the outputs vary (the comparison is not of constants)");
-        string header = Path.ChangeExtension(checkpoint, ".thin.h");
+        var (thinned, expected) = ExportThinnedAndCompare(checkpoint, net, file, images);
+        string full = Path.ChangeExtension(checkpoint, ".onnx"), thin = Path.ChangeExtension(checkpoint, ".thin.onnx"), header = Path.ChangeExtension(checkpoint, ".thin.h");
         CExport.Save(thinned.Model, header);
         CExportTests.CompileAndCompare(CExportTests.Compiler(), header, thinned.Model, expected, images);
 
@@ -117,6 +105,37 @@ public class ThinningTests
     }
 
     /// <summary>
+    /// ResNet-20 with two of layer1.0.conv1's filters zeroed (biases 0 and −0.25: zero after its quantizer's ReLU) and one
+    /// of layer1.0.conv2's (bias 0): conv1 loses both, and conv2 their input channels; conv2's zero output channel is
+    /// kept, since the residual add sums it with the block's input, whose channel is not zero.
+    /// </summary>
+    [Test]
+    public void ResNetLosesTheZeroFiltersInsideABlockAndKeepsTheOneItsResidualAddNeeds()
+    {
+        using var scope = new TensorScope();
+        var (checkpoint, _, images) = TrainedFolded.Train(Cpu, "resnet20", "idx", Images);
+        var file = CheckpointFile.Read(checkpoint);
+        ZeroChannels(file.Entries["layer1.0.conv1.weight"], 2, 4);
+        SetBias(file.Entries["layer1.0.conv1.bias"], (2, 0f), (4, -0.25f));
+        ZeroChannels(file.Entries["layer1.0.conv2.weight"], 5);
+        SetBias(file.Entries["layer1.0.conv2.bias"], (5, 0f));
+        var (net, _) = TrainedModel.Load(Cpu, file);
+
+        var (thinned, _) = ExportThinnedAndCompare(checkpoint, net, file, images);
+
+        var layers = thinned.Report.Layers.ToDictionary(l => l.Path);
+        Assert.That((layers["layer1.0.conv1"].OutChannels, layers["layer1.0.conv2"].InChannels, layers["layer1.0.conv2"].OutChannels),
+            Is.EqualTo((new Change(16, 14), new Change(16, 14), new Change(16, 16))));
+        Assert.That(layers.Values.Where(l => l.Path is not ("layer1.0.conv1" or "layer1.0.conv2")).Select(l => (l.Path, l.OutChannels.Before == l.OutChannels.After, l.InChannels.Before == l.InChannels.After)),
+            Has.All.Matches<(string, bool Out, bool In)>(l => l.Out && l.In), "no other layer changes");
+        // A layer whose weight decimals vary over input channels is one ConvInteger per decimal, each over every input channel.
+        int Parts(string layer) => thinned.Model.Model.Graph.Node.Count(n => n.Name.StartsWith($"{layer}/ConvInteger"));
+        Assert.That(layers["layer1.0.conv1"].Macs, Is.EqualTo(new Change(Parts("layer1.0.conv1") * 16 * 16 * 9 * 32 * 32, Parts("layer1.0.conv1") * 14 * 16 * 9 * 32 * 32)));
+        Assert.That(layers["layer1.0.conv2"].Macs, Is.EqualTo(new Change(Parts("layer1.0.conv2") * 16 * 16 * 9 * 32 * 32, Parts("layer1.0.conv2") * 16 * 14 * 9 * 32 * 32)));
+        Assert.That(thinned.Report.Notes, Is.Empty);
+    }
+
+    /// <summary>
     /// A hand-made graph: a = convA(x), b = convB(x), c = convC(int8(a + b)), output = convG(int8(c)) with groups = 2.
     /// convA's filters 0 and 1 are zero, convB's filter 1: only channel 1 of the sum is zero on both sides, so only it
     /// goes (from convA, convB and convC's input); the grouped convG keeps convC's output channels, naming itself.
@@ -162,6 +181,29 @@ public class ThinningTests
         Assert.That(RunRaw(thinned.Model.Model, inputs, 64), Is.EqualTo(RunRaw(model, inputs, 64)));
     }
 
+    /// <summary>
+    /// Exports <paramref name="net"/> (the state <paramref name="file"/>) and its thinned form beside the checkpoint, runs
+    /// both in ONNX Runtime on <paramref name="images"/> and checks that they give the same integers, the float pipeline's
+    /// (returned: the output times 2^d_out).
+    /// </summary>
+    static (ThinnedModel Thinned, double[] Expected) ExportThinnedAndCompare(string checkpoint, Module net, CheckpointFile file, Tensor images)
+    {
+        var onnx = OnnxIntExport.Build(net, file.Entries, images.Slice(0, 0, 1));
+        var thinned = Thinning.Thin(onnx);
+        string full = Path.ChangeExtension(checkpoint, ".onnx"), thin = Path.ChangeExtension(checkpoint, ".thin.onnx");
+        onnx.Save(full);
+        thinned.Model.Save(thin);
+        var expected = OnnxIntExportTests.FloatReference(net, images, onnx);
+        var (before, after) = (Run(full, onnx, images), Run(thin, thinned.Model, images));
+        int count = images.Shape[0];
+        TestContext.Out.WriteLine($"{after.Length} outputs ({count} images): max difference {after.Select((v, i) => Math.Abs(v - before[i])).Max()} to the unthinned export, " +
+                                  $"{after.Select((v, i) => Math.Abs(v - expected[i])).Max()} to the float pipeline; {new FileInfo(full).Length} → {new FileInfo(thin).Length} bytes");
+        Assert.That(after, Is.EqualTo(before));
+        Assert.That(after.Select(v => (double)v), Is.EqualTo(expected));
+        Assert.That(after.Distinct().Count(), Is.GreaterThan(count), "the outputs vary (the comparison is not of constants)");
+        return (thinned, expected);
+    }
+
     /// <summary>The int32 outputs of the onnx-int file at <paramref name="path"/> in ONNX Runtime on <paramref name="images"/>.</summary>
     static int[] Run(string path, OnnxIntModel model, Tensor images)
     {
@@ -188,12 +230,12 @@ public class ThinningTests
         return (count, bytes);
     }
 
-    /// <summary>Switches off whole channels (slices along dimension 0) of a boolean mask, in place.</summary>
-    static void ZeroChannels(HostTensor mask, params int[] channels)
+    /// <summary>Zeroes whole channels (slices along dimension 0) of a mask (false) or a weight (0), in place.</summary>
+    static void ZeroChannels(HostTensor tensor, params int[] channels)
     {
-        int per = mask.Numel / mask.Shape[0];
+        int bytes = tensor.Data.Length / tensor.Shape[0];
         foreach (int c in channels)
-            Array.Clear(mask.Data, c * per, per);
+            Array.Clear(tensor.Data, c * bytes, bytes);
     }
 
     static void SetBias(HostTensor bias, params (int Channel, float Value)[] values)
