@@ -6,9 +6,10 @@ using QSparse.Host.Training;
 namespace QSparse.Host.Commands;
 
 /// <summary>
-/// <c>qsparse export --checkpoint C --format onnx-int|c --out PATH</c>: writes the trained network (pix2pix: its generator)
+/// <c>qsparse export --checkpoint C --format onnx-int|c --out PATH [--thin]</c>: writes the trained network (pix2pix: its generator)
 /// in a form other tools run. onnx-int: the integer-only ONNX graph of <see cref="OnnxIntExport"/>; c: that graph
-/// translated to one C99 header (<see cref="CExport"/>).
+/// translated to one C99 header (<see cref="CExport"/>). --thin removes the channels that are zero for every input
+/// first (<see cref="Thinning"/>) and prints what that saved.
 /// </summary>
 public static class ExportCommand
 {

@@ -58,6 +58,7 @@ public class ThinningTests
 
         // By hand: weights out·in·k·k (+ the scalar alignment factor) + bias; MACs weights × output positions (26², 24², 1).
         var report = thinned.Report;
+        TestContext.Out.WriteLine(string.Join("\n", ThinningTable.Lines(report)));
         Assert.That(shapes["conv1/align_factor"].Concat(shapes["conv2/align_factor"]).Concat(shapes["fc2/align_factor"]), Is.Empty, "scalar alignment factors");
         Assert.That(report.Layers, Is.EqualTo(new[]
         {
@@ -99,8 +100,8 @@ public class ThinningTests
         Assert.That(File.ReadAllBytes(onnxPath), Is.EqualTo(thinned.Model.Model.ToByteArray()), "the command writes the library's thinned model");
         Assert.That(File.ReadAllText(header), Is.EqualTo(CExport.Header(thinned.Model, Path.GetFileName(header))));
         Assert.That(table[0], Does.Match("^layer +out channels +in channels +parameters +MACs \\(one input\\)$"));
-        Assert.That(table[3], Does.Match($"^fc1 +128 → {features} +9,216 → 9,216 +1,179,776 → {9216 * features + features:#,0} +1,179,648 → {9216 * features:#,0}$"));
-        Assert.That(table[4], Does.Match($"^fc2 +10 → 10 +128 → {features} +1,291 → {features * 10 + 11:#,0} +1,280 → {features * 10:#,0}$"));
+        Assert.That(table[3], Does.Match(FormattableString.Invariant($"^fc1 +128 → {features} +9,216 → 9,216 +1,179,776 → {9216 * features + features:#,0} +1,179,648 → {9216 * features:#,0}$")));
+        Assert.That(table[4], Does.Match(FormattableString.Invariant($"^fc2 +10 → 10 +128 → {features} +1,291 → {features * 10 + 11:#,0} +1,280 → {features * 10:#,0}$")));
         Assert.That(lines[table.Count], Does.StartWith($"{onnxPath}: onnx-int, {new FileInfo(onnxPath).Length} bytes"));
     }
 
@@ -143,26 +144,19 @@ public class ThinningTests
     [Test]
     public void AResidualAddLosesOnlyTheChannelsBothSidesAgreeOnAndAGroupedConvolutionKeepsItsChannels()
     {
-        var graph = new GraphProto { Name = "residual" };
-        graph.Input.Add(Value("x", DataType.Int8, 2, 4, 4));
+        var graph = HandMade();
         Constant(graph, "a/weight", [3, 2, 1, 1], [0, 0, 0, 0, 3, -2]);
         Constant(graph, "b/weight", [3, 2, 1, 1], [1, 2, 0, 0, -1, 1]);
         Constant(graph, "c/weight", [2, 3, 1, 1], [1, 1, 1, 2, -1, 1]);
         Constant(graph, "g/weight", [2, 1, 1, 1], [3, -1]);
-        foreach (var (name, value) in new[] { ("lo", -128L), ("hi", 127L) })
-            graph.Initializer.Add(new TensorProto { Name = name, DataType = (int)DataType.Int32, Int32Data = { (int)value } });
         Node(graph, "ConvInteger", "a/ConvInteger", "x", "a/weight");
         Node(graph, "ConvInteger", "b/ConvInteger", "x", "b/weight");
         Node(graph, "Add", "sum/Add", "a/ConvInteger", "b/ConvInteger");
-        Node(graph, "Clip", "sum/Clip", "sum/Add", "lo", "hi");
-        Node(graph, "Cast", "sum/to_int8", "sum/Clip").Attribute.Add(OnnxGraphInt("to", (long)DataType.Int8));
+        Requantize(graph, "sum", "sum/Add");
         Node(graph, "ConvInteger", "c/ConvInteger", "sum/to_int8", "c/weight");
-        Node(graph, "Clip", "c/Clip", "c/ConvInteger", "lo", "hi");
-        Node(graph, "Cast", "c/to_int8", "c/Clip").Attribute.Add(OnnxGraphInt("to", (long)DataType.Int8));
-        Node(graph, "ConvInteger", "g/ConvInteger", "c/to_int8", "g/weight").Attribute.Add(OnnxGraphInt("group", 2));
-        graph.Output.Add(Value("g/ConvInteger", DataType.Int32, 2, 4, 4));
-        var model = new ModelProto { IrVersion = 8, Graph = graph, OpsetImport = { new OperatorSetIdProto { Domain = "", Version = 17 } } };
-        var exported = new OnnxIntModel(model, 0, 8, 0, [1, 2, 4, 4], null);
+        Requantize(graph, "c", "c/ConvInteger");
+        Node(graph, "ConvInteger", "g/ConvInteger", "c/to_int8", "g/weight").Attribute.Add(Int("group", 2));
+        var exported = Exported(graph, "g/ConvInteger");
 
         var thinned = Thinning.Thin(exported);
 
@@ -175,10 +169,29 @@ public class ThinningTests
             ("c", new Change(2, 2), new Change(3, 2)), ("g", new Change(2, 2), new Change(2, 2)),
         }));
         Assert.That(thinned.Report.Notes, Is.EqualTo(new[] { "g/ConvInteger: a grouped convolution (2 groups); the channels of its input and output are kept" }));
+        AssertSameOutputs(exported, thinned);
+    }
 
-        var random = new Random(5);
-        var inputs = Enumerable.Range(0, 64 * 32).Select(_ => (sbyte)random.Next(-128, 128)).ToArray();
-        Assert.That(RunRaw(thinned.Model.Model, inputs, 64), Is.EqualTo(RunRaw(model, inputs, 64)));
+    /// <summary>A layer whose every filter is zero keeps one channel (a tensor of no channels has no C array), saying so.</summary>
+    [Test]
+    public void ALayerOfZeroFiltersKeepsOneChannel()
+    {
+        var graph = HandMade();
+        Constant(graph, "a/weight", [2, 2, 1, 1], [0, 0, 0, 0]);
+        Constant(graph, "c/weight", [2, 2, 1, 1], [1, 2, 3, 4]);
+        Node(graph, "ConvInteger", "a/ConvInteger", "x", "a/weight");
+        Requantize(graph, "a", "a/ConvInteger");
+        Node(graph, "ConvInteger", "c/ConvInteger", "a/to_int8", "c/weight");
+        var exported = Exported(graph, "c/ConvInteger");
+
+        var thinned = Thinning.Thin(exported);
+
+        Assert.That(thinned.Report.Layers.Select(l => (l.Path, l.OutChannels, l.InChannels)), Is.EqualTo(new[]
+        {
+            ("a", new Change(2, 1), new Change(2, 2)), ("c", new Change(2, 2), new Change(2, 1)),
+        }));
+        Assert.That(thinned.Report.Notes, Is.EqualTo(new[] { "a/ConvInteger: all 2 channels are zero; one is kept so that every tensor has a channel" }));
+        AssertSameOutputs(exported, thinned);
     }
 
     /// <summary>
@@ -213,12 +226,43 @@ public class ThinningTests
         return results.Single().AsTensor<int>().ToArray();
     }
 
-    static int[] RunRaw(ModelProto model, sbyte[] inputs, int batch)
+    /// <summary>A hand-made graph's input x, int8 [N, 2, 4, 4], and the int8 range's bounds "lo" and "hi".</summary>
+    static GraphProto HandMade()
     {
-        using var session = new InferenceSession(model.ToByteArray());
-        var input = new DenseTensor<sbyte>(inputs, [batch, 2, 4, 4]);
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor("x", input)]);
-        return results.Single().AsTensor<int>().ToArray();
+        var graph = new GraphProto { Name = "hand-made" };
+        graph.Input.Add(Value("x", DataType.Int8, 2, 4, 4));
+        foreach (var (name, value) in new[] { ("lo", -128), ("hi", 127) })
+            graph.Initializer.Add(new TensorProto { Name = name, DataType = (int)DataType.Int32, Int32Data = { value } });
+        return graph;
+    }
+
+    /// <summary>"path/Clip" into the int8 range and "path/to_int8", as an activation quantizer ends.</summary>
+    static void Requantize(GraphProto graph, string path, string input)
+    {
+        Node(graph, "Clip", $"{path}/Clip", input, "lo", "hi");
+        Node(graph, "Cast", $"{path}/to_int8", $"{path}/Clip").Attribute.Add(Int("to", (long)DataType.Int8));
+    }
+
+    /// <summary>The hand-made graph as an onnx-int model whose output is <paramref name="output"/>, int32 [N, 2, 4, 4].</summary>
+    static OnnxIntModel Exported(GraphProto graph, string output)
+    {
+        graph.Output.Add(Value(output, DataType.Int32, 2, 4, 4));
+        var model = new ModelProto { IrVersion = 8, Graph = graph, OpsetImport = { new OperatorSetIdProto { Domain = "", Version = 17 } } };
+        return new OnnxIntModel(model, 0, 8, 0, [1, 2, 4, 4], null);
+    }
+
+    /// <summary>Both models give the same int32 outputs in ONNX Runtime on 64 random int8 inputs.</summary>
+    static void AssertSameOutputs(OnnxIntModel exported, ThinnedModel thinned)
+    {
+        var random = new Random(5);
+        var inputs = new DenseTensor<sbyte>(Enumerable.Range(0, 64 * 32).Select(_ => (sbyte)random.Next(-128, 128)).ToArray(), [64, 2, 4, 4]);
+        int[] Outputs(ModelProto model)
+        {
+            using var session = new InferenceSession(model.ToByteArray());
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor("x", inputs)]);
+            return results.Single().AsTensor<int>().ToArray();
+        }
+        Assert.That(Outputs(thinned.Model.Model), Is.EqualTo(Outputs(exported.Model)));
     }
 
     /// <summary>The initializers' elements and bytes of the ONNX file at <paramref name="path"/>, counted from the file.</summary>
@@ -254,7 +298,7 @@ public class ThinningTests
         return node;
     }
 
-    static AttributeProto OnnxGraphInt(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+    static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
     static ValueInfoProto Value(string name, DataType type, params long[] dims) => new()
     {
