@@ -1,14 +1,17 @@
 using System.CommandLine;
 using QSparse.Host.Export;
+using QSparse.Host.Reporting;
 using QSparse.Host.Training;
 
 namespace QSparse.Host.Commands;
 
 /// <summary>
-/// <c>qsparse export --checkpoint C --format onnx-int|onnx-qdq|c|torch-state-dict --out PATH</c>: writes the trained network
-/// (pix2pix: its generator) in a form other tools run. onnx-int: the integer-only ONNX graph of <see cref="OnnxIntExport"/>;
-/// c: that graph translated to one C99 header (<see cref="CExport"/>); onnx-qdq: <see cref="ExportQdq"/>; torch-state-dict:
-/// the model's state dict for PyTorch (<see cref="TorchStateDict"/>).
+/// <c>qsparse export --checkpoint C --format onnx-int|onnx-qdq|c|torch-state-dict --out PATH [--thin]</c>: writes the
+/// trained network (pix2pix: its generator) in a form other tools run. onnx-int: the integer-only ONNX graph of
+/// <see cref="OnnxIntExport"/>; c: that graph translated to one C99 header (<see cref="CExport"/>); onnx-qdq:
+/// <see cref="ExportQdq"/>; torch-state-dict: the model's state dict for PyTorch (<see cref="TorchStateDict"/>).
+/// --thin (onnx-int and c) removes the channels that are zero for every input first (<see cref="Thinning"/>) and prints
+/// what that saved.
 /// </summary>
 public static class ExportCommand
 {
@@ -21,15 +24,18 @@ public static class ExportCommand
         var data = DataOptions.Folder();
         var dataset = DataOptions.Dataset();
         var device = DeviceOption.Create();
+        var thin = new Option<bool>("--thin") { Description = "remove the channels that are zero for every input (structured pruning) and print the sizes and MACs before and after" };
         var command = new Command("export", "write a quantized checkpoint in a form integer engines and other runtimes run")
         {
-            checkpoint, format, output, data, dataset, device,
+            checkpoint, format, output, data, dataset, device, thin,
         };
         command.SetAction(parse =>
         {
             var outPath = parse.GetValue(output)!;
-            if (outPath.Length == 0)
-                throw new ArgumentException("--out is empty: name the file to write");
+            OutputFiles.Check(("--out", outPath));
+            OutputFiles.Distinct(("--checkpoint", parse.GetValue(checkpoint)!), ("--out", outPath));
+            if (parse.GetValue(thin) && parse.GetValue(format) is not ("onnx-int" or "c"))
+                throw new ArgumentException($"--thin thins the integer graph: it goes with --format onnx-int or c, not {parse.GetValue(format)}");
             if (parse.GetValue(format) == "torch-state-dict")
                 return TorchStateDict.Export(CheckpointFile.Read(parse.GetValue(checkpoint)!), outPath);
             using var dev = Device.Open(parse.GetValue(device));
@@ -42,18 +48,28 @@ public static class ExportCommand
             var (input, target) = test.TestBatches(1).First();
             using (input)
             using (target)
-                return Run(dev, file, path, input, outPath, parse.GetValue(format)!);
+                return Run(dev, file, path, input, outPath, parse.GetValue(format)!, parse.GetValue(thin));
         });
         return command;
     }
 
-    /// <summary>Exports the network of <paramref name="file"/> (traced on <paramref name="example"/>) to <paramref name="outPath"/> as <paramref name="format"/> and prints what it wrote.</summary>
-    public static int Run(Device device, CheckpointFile file, string path, Tensor example, string outPath, string format = "onnx-int")
+    /// <summary>
+    /// Exports the network of <paramref name="file"/> (traced on <paramref name="example"/>) to <paramref name="outPath"/> as
+    /// <paramref name="format"/>, <paramref name="thin"/>ned first (<see cref="Thinning"/>), and prints what it wrote.
+    /// </summary>
+    public static int Run(Device device, CheckpointFile file, string path, Tensor example, string outPath, string format = "onnx-int", bool thin = false)
     {
         var (net, config) = TrainedModel.Load(device, file);
         if (!config.Quantizes)
             throw new InvalidOperationException($"{path}: a network trained without quantization has no integer form to export");
         var model = OnnxIntExport.Build(net, file.Entries, example);
+        if (thin)
+        {
+            var thinned = Thinning.Thin(model);
+            model = thinned.Model;
+            foreach (var line in ThinningTable.Lines(thinned.Report))
+                Console.WriteLine(line);
+        }
         var graph = model.Model.Graph;
         if (format == "c")
         {

@@ -285,7 +285,7 @@ sealed class CTranslation
     }
 
     /// <summary>A window's output size, as ONNX computes it without ceil_mode (pads: top, left, bottom, right).</summary>
-    static (int H, int W) OutputSize(int h, int w, int[] kernel, int[] strides, int[] dilations, int[] pads) =>
+    internal static (int H, int W) OutputSize(int h, int w, int[] kernel, int[] strides, int[] dilations, int[] pads) =>
         ((h + pads[0] + pads[2] - dilations[0] * (kernel[0] - 1) - 1) / strides[0] + 1,
          (w + pads[1] + pads[3] - dilations[1] * (kernel[1] - 1) - 1) / strides[1] + 1);
 
@@ -371,7 +371,7 @@ sealed class CTranslation
         Line(depth, statement(Index));
     }
 
-    static int Dim(int[] shape, int d, int rank) => d - (rank - shape.Length) is var k && k >= 0 ? shape[k] : 1;
+    internal static int Dim(int[] shape, int d, int rank) => d - (rank - shape.Length) is var k && k >= 0 ? shape[k] : 1;
 
     Value Input(NodeProto node, int k) =>
         values.TryGetValue(node.Input[k], out var v) ? v : throw Refuse(node, $"its input '{node.Input[k]}' is no value computed before it");
@@ -429,7 +429,7 @@ sealed class CTranslation
 
     static string Literal(long v) => v == int.MinValue ? "INT32_MIN" : v.ToString(CultureInfo.InvariantCulture);
 
-    static long[] Longs(TensorProto t) => (DataType)t.DataType switch
+    internal static long[] Longs(TensorProto t) => (DataType)t.DataType switch
     {
         DataType.Int8 => t.RawData.Span.ToArray().Select(b => (long)(sbyte)b).ToArray(),
         DataType.Int32 when t.RawData.Length > 0 => Enumerable.Range(0, t.RawData.Length / 4).Select(i => (long)BitConverter.ToInt32(t.RawData.Span[(4 * i)..])).ToArray(),
@@ -439,16 +439,16 @@ sealed class CTranslation
         var type => throw new InvalidOperationException($"{Cannot} constant '{t.Name}': it is {type}, not integers"),
     };
 
-    static float[] Floats(TensorProto t) => t.RawData.Length > 0
+    internal static float[] Floats(TensorProto t) => t.RawData.Length > 0
         ? Enumerable.Range(0, t.RawData.Length / 4).Select(i => BitConverter.ToSingle(t.RawData.Span[(4 * i)..])).ToArray()
         : [.. t.FloatData];
 
-    static long Attribute(NodeProto node, string name, long fallback) => node.Attribute.FirstOrDefault(a => a.Name == name)?.I ?? fallback;
+    internal static long Attribute(NodeProto node, string name, long fallback) => node.Attribute.FirstOrDefault(a => a.Name == name)?.I ?? fallback;
 
-    static int[] Ints(NodeProto node, string name, int[] fallback) =>
+    internal static int[] Ints(NodeProto node, string name, int[] fallback) =>
         node.Attribute.FirstOrDefault(a => a.Name == name) is { } a ? a.Ints.Select(v => (int)v).ToArray() : fallback;
 
-    static int[] Dims(ValueInfoProto value) => value.Type.TensorType.Shape.Dim.Select(d => d.HasDimValue ? (int)d.DimValue : 1).ToArray();
+    internal static int[] Dims(ValueInfoProto value) => value.Type.TensorType.Shape.Dim.Select(d => d.HasDimValue ? (int)d.DimValue : 1).ToArray();
 
     void Line(int depth, string text) => body.Append(' ', 4 * (depth + 1)).Append(text).Append('\n');
 

@@ -78,7 +78,7 @@ public class CExportTests
     /// Compiles a main.c that runs qsparse_run on each image of a binary file, runs it on <paramref name="images"/>
     /// quantized as the graph's input, and checks every int32 output against <paramref name="expected"/>.
     /// </summary>
-    static void CompileAndCompare(string cc, string header, OnnxIntModel model, double[] expected, Tensor images)
+    internal static void CompileAndCompare(string cc, string header, OnnxIntModel model, double[] expected, Tensor images)
     {
         var text = File.ReadAllText(header);
         var code = Regex.Replace(text, @"/\*.*?\*/", "", RegexOptions.Singleline);
@@ -131,7 +131,7 @@ public class CExportTests
     }
 
     /// <summary>The system C compiler, <c>cc</c> on the PATH; the test is skipped, saying so, where there is none.</summary>
-    static string Compiler()
+    internal static string Compiler()
     {
         var cc = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(folder => Path.Combine(folder, "cc")).FirstOrDefault(File.Exists);
